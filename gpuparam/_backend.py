@@ -1,0 +1,344 @@
+"""The array-module shim: which of CuPy and NumPy is active, and everything device-side.
+
+This is the only module that imports CuPy. CuPy is used when it imports and a GPU is
+usable; otherwise NumPy. ``GPUPARAM_BACKEND=auto|cupy|numpy`` or
+``set_context(device_target="GPU"|"CPU")`` choose explicitly, and asking for the GPU
+where there is none raises a RuntimeError that says why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any, Literal
+
+import numpy as np
+
+from ._errors import check_choice, type_error, value_error
+
+BackendName = Literal["numpy", "cupy"]
+_ENV_VAR = "GPUPARAM_BACKEND"
+_ENV_CHOICES = ("auto", "cupy", "numpy")
+_DEVICE_TARGETS = {"CPU": "numpy", "GPU": "cupy"}
+
+_lock = threading.Lock()
+_chosen: BackendName | None = None
+
+
+@functools.cache
+def _import_cupy() -> ModuleType | None:
+    try:
+        import cupy
+    except Exception:  # ImportError, or a broken CUDA install raising at import
+        return None
+    return cupy
+
+
+def gpu_unavailable_reason() -> str | None:
+    """Return why the GPU backend cannot be used, or ``None`` when it can."""
+    cupy = _import_cupy()
+    if cupy is None:
+        return ("CuPy is not installed (or fails to import); install gpuparam[cuda12] "
+                "or gpuparam[cuda13]")
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # no driver, driver too old, ...
+        return f"CuPy cannot reach a CUDA driver ({exc})"
+    if count < 1:
+        return "no CUDA device is visible"
+    return None
+
+
+def gpu_available() -> bool:
+    """Return True if CuPy imports and a CUDA device is usable."""
+    return gpu_unavailable_reason() is None
+
+
+def _require_gpu(where: str) -> None:
+    reason = gpu_unavailable_reason()
+    if reason is not None:
+        raise RuntimeError(
+            f"{where}: the GPU backend was asked for, but {reason}. Use "
+            f"gpuparam.set_context(device_target='CPU') or {_ENV_VAR}=numpy to run on NumPy.")
+
+
+def _backend_from_env() -> BackendName:
+    choice = os.environ.get(_ENV_VAR, "auto").strip().lower()
+    if choice not in _ENV_CHOICES:
+        raise value_error("gpuparam", f"environment variable {_ENV_VAR}", choice,
+                          f"one of {list(_ENV_CHOICES)}")
+    if choice == "cupy":
+        _require_gpu(f"{_ENV_VAR}=cupy")
+        return "cupy"
+    if choice == "numpy":
+        return "numpy"
+    return "cupy" if gpu_available() else "numpy"
+
+
+def active_backend() -> BackendName:
+    """Return the name of the active backend, choosing it on first use."""
+    global _chosen
+    if _chosen is None:
+        with _lock:
+            if _chosen is None:
+                _chosen = _backend_from_env()
+    return _chosen
+
+
+def active_array_module() -> ModuleType:
+    """Return the active array module: ``cupy`` or ``numpy``."""
+    if active_backend() == "cupy":
+        cupy = _import_cupy()
+        assert cupy is not None
+        return cupy
+    return np
+
+
+def set_backend(name: BackendName) -> None:
+    """Make ``name`` (``'numpy'`` or ``'cupy'``) the active backend."""
+    global _chosen
+    check_choice("set_backend", "name", name, ("numpy", "cupy"))
+    if name == "cupy":
+        _require_gpu("set_backend")
+    _chosen = name
+
+
+@contextlib.contextmanager
+def use_backend(name: BackendName) -> Iterator[ModuleType]:
+    """Context manager that makes ``name`` the active backend and restores the previous one."""
+    global _chosen
+    previous = _chosen
+    set_backend(name)
+    try:
+        yield active_array_module()
+    finally:
+        _chosen = previous
+
+
+def set_context(device_target: str | None = None, device_id: int | None = None,
+                **unsupported: Any) -> None:
+    """Choose where gpuparam computes, as ``mindspore.set_context`` does.
+
+    Args:
+        device_target: ``"GPU"`` (CuPy) or ``"CPU"`` (NumPy). ``None`` keeps the current one.
+        device_id: Index of the CUDA device to use; ``None`` keeps the current one.
+
+    Raises:
+        ValueError: If ``device_target`` is not ``"GPU"`` or ``"CPU"`` (``"Ascend"`` included).
+        RuntimeError: If ``"GPU"`` is asked for and no usable GPU is present.
+    """
+    if unsupported:
+        raise TypeError(f"set_context: unsupported option(s) {sorted(unsupported)}; "
+                        "gpuparam understands `device_target` and `device_id`.")
+    if device_id is not None:
+        if isinstance(device_id, bool) or not isinstance(device_id, int):
+            raise type_error("set_context", "device_id", device_id, "an int")
+        if device_id < 0:
+            raise value_error("set_context", "device_id", device_id, "an int >= 0")
+    if device_target is not None:
+        check_choice("set_context", "device_target", device_target, tuple(_DEVICE_TARGETS))
+        set_backend(_DEVICE_TARGETS[device_target])  # type: ignore[arg-type]
+    if device_id is not None:
+        _require_gpu("set_context(device_id=...)")
+        cupy = _import_cupy()
+        assert cupy is not None
+        if device_id >= cupy.cuda.runtime.getDeviceCount():
+            raise value_error("set_context", "device_id", device_id,
+                              f"below the device count {cupy.cuda.runtime.getDeviceCount()}")
+        cupy.cuda.Device(device_id).use()
+
+
+def get_context(attr_key: str) -> Any:
+    """Return a context setting: ``"device_target"`` (``"GPU"``/``"CPU"``) or ``"device_id"``."""
+    check_choice("get_context", "attr_key", attr_key, ("device_target", "device_id"))
+    if attr_key == "device_target":
+        return "GPU" if active_backend() == "cupy" else "CPU"
+    if active_backend() == "cupy":
+        return int(active_array_module().cuda.runtime.getDevice())
+    return 0
+
+
+# --------------------------------------------------------------------------- arrays
+
+def _cupy_if_loaded() -> ModuleType | None:
+    # Looking in sys.modules keeps the NumPy path from ever importing CuPy.
+    return sys.modules.get("cupy")
+
+
+def is_device_array(array: Any) -> bool:
+    """Return True if ``array`` is a ``cupy.ndarray``."""
+    cupy = _cupy_if_loaded()
+    return cupy is not None and isinstance(array, cupy.ndarray)
+
+
+def get_array_module(*arrays: Any) -> ModuleType:
+    """Return ``cupy`` if any of ``arrays`` is a ``cupy.ndarray``, else ``numpy``.
+
+    Never imports CuPy: an array of CuPy's can only exist once CuPy is loaded.
+    """
+    cupy = _cupy_if_loaded()
+    if cupy is not None and any(isinstance(a, cupy.ndarray) for a in arrays):
+        return cupy
+    return np
+
+
+def to_host(array: Any) -> np.ndarray:
+    """Return ``array`` as a NumPy array (a copy from the device for CuPy arrays).
+
+    May synchronize the device.
+    """
+    if is_device_array(array):
+        return array.get()
+    return np.asarray(array)
+
+
+def to_active(array: Any) -> Any:
+    """Return ``array`` on the active backend (uploading or downloading as needed)."""
+    xp = active_array_module()
+    if xp is np:
+        return to_host(array)
+    return xp.asarray(array)
+
+
+# --------------------------------------------------------------------------- device
+
+def device_name() -> str:
+    """Return the name of the active device (``"CPU"`` on NumPy)."""
+    if active_backend() == "numpy":
+        return "CPU"
+    cupy = active_array_module()
+    props = cupy.cuda.runtime.getDeviceProperties(cupy.cuda.runtime.getDevice())
+    name = props["name"]
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def memory_info() -> tuple[int, int] | None:
+    """Return ``(free, total)`` bytes of device memory, or ``None`` on NumPy."""
+    if active_backend() == "numpy":
+        return None
+    free, total = active_array_module().cuda.runtime.memGetInfo()
+    return int(free), int(total)
+
+
+def pool_used_bytes() -> int:
+    """Return the bytes CuPy's default memory pool has handed out (0 on NumPy)."""
+    if active_backend() == "numpy":
+        return 0
+    return int(active_array_module().get_default_memory_pool().used_bytes())
+
+
+def versions() -> dict[str, str | None]:
+    """Return the versions of NumPy, CuPy, the CUDA runtime and the cuDNN frontend."""
+    out: dict[str, str | None] = {"numpy": np.__version__, "cupy": None,
+                                  "cuda_runtime": None, "cudnn_frontend": None,
+                                  "cudnn": None}
+    cupy = _import_cupy()
+    if cupy is not None:
+        out["cupy"] = cupy.__version__
+        with contextlib.suppress(Exception):
+            out["cuda_runtime"] = str(cupy.cuda.runtime.runtimeGetVersion())
+    with contextlib.suppress(Exception):
+        import cudnn  # type: ignore[import-not-found]
+        out["cudnn_frontend"] = getattr(cudnn, "__version__", "unknown")
+        out["cudnn"] = str(cudnn.backend_version())
+    return out
+
+
+# --------------------------------------------------------------------------- streams
+
+def current_stream() -> Any:
+    """Return the current CuPy stream, or ``None`` on NumPy."""
+    if active_backend() == "numpy":
+        return None
+    return active_array_module().cuda.get_current_stream()
+
+
+def new_stream(non_blocking: bool = True) -> Any:
+    """Return a new CUDA stream (``cupy.cuda.Stream``); RuntimeError on NumPy."""
+    _require_gpu("new_stream")
+    return active_array_module().cuda.Stream(non_blocking=non_blocking)
+
+
+@contextlib.contextmanager
+def stream(cuda_stream: Any) -> Iterator[Any]:
+    """Make ``cuda_stream`` current for the block (``None`` leaves the stream as it is).
+
+    On NumPy only ``None`` is accepted, since there are no streams to choose.
+    """
+    if cuda_stream is None:
+        yield current_stream()
+        return
+    if active_backend() == "numpy":
+        raise type_error("stream", "cuda_stream", cuda_stream,
+                         "None on the NumPy backend (there are no CUDA streams)")
+    cupy = active_array_module()
+    if not isinstance(cuda_stream, (cupy.cuda.Stream, cupy.cuda.ExternalStream)):
+        raise type_error("stream", "cuda_stream", cuda_stream, "a cupy.cuda.Stream or None")
+    with cuda_stream:
+        yield cuda_stream
+
+
+def record_ready_event() -> tuple[Any, Any] | None:
+    """Record an event on the current stream; return ``(stream, event)`` (``None`` on NumPy).
+
+    Readers on another stream wait for that event (see ``wait_ready``): a device-side
+    wait, never a host synchronization.
+    """
+    if active_backend() == "numpy":
+        return None
+    cupy = active_array_module()
+    current = cupy.cuda.get_current_stream()
+    event = cupy.cuda.Event(block=False, disable_timing=True, interprocess=False)
+    event.record(current)
+    return current, event
+
+
+def wait_ready(ready: tuple[Any, Any] | None) -> None:
+    """Make the current stream wait for ``ready`` (from ``record_ready_event``) if needed."""
+    if ready is None or active_backend() == "numpy":
+        return
+    written_on, event = ready
+    current = active_array_module().cuda.get_current_stream()
+    if written_on != current:
+        current.wait_event(event)
+
+
+# --------------------------------------------------------------------------- kernels
+
+@functools.cache
+def raw_kernel(source: str, name: str, options: tuple[str, ...] = ()) -> Any:
+    """Return a compiled ``cupy.RawKernel`` (cached per source, name and options)."""
+    _require_gpu("raw_kernel")
+    cupy = active_array_module()
+    return cupy.RawKernel(source, name, options=("--std=c++17",) + options)
+
+
+def nvrtc_compile(source: str, options: tuple[str, ...] = ()) -> bytes:
+    """Compile CUDA ``source`` to PTX with NVRTC; needs no GPU, only CuPy and libnvrtc.
+
+    Raises:
+        RuntimeError: If CuPy or NVRTC is missing, or the source does not compile (the
+            message carries NVRTC's log).
+    """
+    if _import_cupy() is None:
+        raise RuntimeError("nvrtc_compile: CuPy is not installed")
+    from cupy_backends.cuda.libs import nvrtc  # part of CuPy; loads libnvrtc lazily
+
+    try:
+        program = nvrtc.createProgram(source, "gpuparam_kernel.cu", [], [])
+    except Exception as exc:
+        raise RuntimeError(f"nvrtc_compile: NVRTC is not usable ({exc})") from exc
+    try:
+        try:
+            nvrtc.compileProgram(program, ["--std=c++17", "-arch=compute_80", *options])
+        except Exception as exc:
+            log = nvrtc.getProgramLog(program)
+            raise RuntimeError(f"nvrtc_compile: compilation failed:\n{log}") from exc
+        return nvrtc.getPTX(program)
+    finally:
+        nvrtc.destroyProgram(program)

@@ -1,0 +1,105 @@
+"""Builders for error messages, so that every message in gpuparam reads alike.
+
+A message names the function (or class), the argument, the value given and what is
+accepted: ``HeNormal: `mode` must be one of ['fan_in', 'fan_out'], got 'fan_avg'.``
+This module imports nothing from gpuparam.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any, NoReturn
+
+
+def describe(value: Any) -> str:
+    """Return ``repr(value)`` followed by its type when the repr does not make it obvious."""
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return text
+    return f"{text} (type {type(value).__name__})"
+
+
+def type_error(where: str, arg: str, got: Any, accepted: str) -> TypeError:
+    """Return a TypeError: ``where: `arg` must be accepted, got <value> (type T).``"""
+    return TypeError(f"{where}: `{arg}` must be {accepted}, got {describe(got)}.")
+
+
+def value_error(where: str, arg: str, got: Any, accepted: str) -> ValueError:
+    """Return a ValueError: ``where: `arg` must be accepted, got <value>.``"""
+    return ValueError(f"{where}: `{arg}` must be {accepted}, got {describe(got)}.")
+
+
+def raise_type(where: str, arg: str, got: Any, accepted: str) -> NoReturn:
+    raise type_error(where, arg, got, accepted)
+
+
+def check_choice(where: str, arg: str, value: Any, choices: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``choices``; raise ValueError (TypeError for a non-str) otherwise."""
+    choices = list(choices)
+    if all(isinstance(c, str) for c in choices) and not isinstance(value, str):
+        raise type_error(where, arg, value, f"one of {choices}")
+    if value not in choices:
+        raise value_error(where, arg, value, f"one of {choices}")
+    return value
+
+
+def check_bool(where: str, arg: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise type_error(where, arg, value, "a bool")
+    return value
+
+
+def check_int(where: str, arg: str, value: Any, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an ``int``; bools and floats are rejected, NumPy integers accepted."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise type_error(where, arg, value, "an int")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise value_error(where, arg, value, f"an int >= {minimum}")
+    return value
+
+
+def check_real(where: str, arg: str, value: Any, *, positive: bool = False,
+               non_negative: bool = False) -> float:
+    """Return ``value`` as a finite ``float``; bools and non-numbers raise TypeError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise type_error(where, arg, value, "a real number")
+    value = float(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise value_error(where, arg, value, "a finite number")
+    if positive and value <= 0:
+        raise value_error(where, arg, value, "a number > 0")
+    if non_negative and value < 0:
+        raise value_error(where, arg, value, "a number >= 0")
+    return value
+
+
+def check_positive(where: str, arg: str, value: Any) -> float:
+    return check_real(where, arg, value, positive=True)
+
+
+def check_shape(where: str, arg: str, shape: Any, *, allow_zero: bool = False) -> tuple[int, ...]:
+    """Return ``shape`` as a tuple of ints.
+
+    Accepts an int or a list/tuple of ints (NumPy integer scalars too); rejects bools,
+    floats, strings and arrays with TypeError and sizes below 1 (below 0 with
+    ``allow_zero``) with ValueError.
+    """
+    accepted = "an int or a list/tuple of ints"
+    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
+        dims: Iterable[Any] = (shape,)
+    elif isinstance(shape, (list, tuple)):
+        dims = shape
+    else:
+        raise type_error(where, arg, shape, accepted)
+    out = []
+    for dim in dims:
+        if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+            raise type_error(where, arg, shape, accepted)
+        if int(dim) < (0 if allow_zero else 1):
+            raise value_error(where, arg, shape, f"sizes >= {0 if allow_zero else 1}")
+        out.append(int(dim))
+    return tuple(out)
