@@ -1,5 +1,27 @@
-"""gpuparam: neural-network parameters on NVIDIA GPUs, with MindSpore's parameter API."""
+"""gpuparam: neural-network parameters on NVIDIA GPUs, with MindSpore's parameter API.
+
+Replace the word ``mindspore`` with ``gpuparam`` in a script written against
+MindSpore's ``Tensor``/``Parameter``/initializer API and it runs on CuPy (GPU) or NumPy.
+"""
 
 from __future__ import annotations
 
+from . import dtype as dtype
+from ._backend import get_context as get_context, set_context as set_context
+from ._backend import stream as stream
+from ._dtype import (bool_ as bool_, dtype_to_nptype as dtype_to_nptype,
+                     dtype_to_pytype as dtype_to_pytype, float16 as float16,
+                     float32 as float32, float64 as float64, int8 as int8, int16 as int16,
+                     int32 as int32, int64 as int64, pytype_to_dtype as pytype_to_dtype,
+                     uint8 as uint8, uint16 as uint16, uint32 as uint32, uint64 as uint64)
+from ._random import get_seed as get_seed, set_seed as set_seed
+from ._tensor import Tensor as Tensor
+
 __version__ = "0.1.0"
+
+from_dlpack = Tensor.from_dlpack
+
+__all__ = ["Tensor", "bool_", "dtype", "dtype_to_nptype", "dtype_to_pytype", "float16",
+           "float32", "float64", "from_dlpack", "get_context", "get_seed", "int16",
+           "int32", "int64", "int8", "pytype_to_dtype", "set_context", "set_seed", "stream",
+           "uint16", "uint32", "uint64", "uint8"]
