@@ -1,0 +1,117 @@
+"""``python -m gpuparam``: what gpuparam found on this machine, and what it will use.
+
+Prints the gpuparam version, the active backend and why (or why not) the GPU, the
+device and its memory, the versions of NumPy, CuPy, the CUDA runtime, the cuDNN
+frontend and cuDNN, and which convolution backend runs by default.
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import __version__, _backend
+
+_ENV_VARS = ("GPUPARAM_BACKEND", "GPUPARAM_CONV_BACKEND")
+
+
+def _cuda_version(raw: str | None) -> str | None:
+    """``'12080'`` (``cudaRuntimeGetVersion``'s form) -> ``'12.8'``; other strings unchanged."""
+    if raw is None or not raw.isdigit():
+        return raw
+    number = int(raw)
+    return f"{number // 1000}.{number % 1000 // 10}"
+
+
+def _cudnn_version(raw: str | None) -> str | None:
+    """``'90300'`` (cuDNN 9's ``major*10000 + minor*100 + patch``) -> ``'9.3.0 (90300)'``."""
+    if raw is None or not raw.isdigit():
+        return raw
+    number = int(raw)
+    if number >= 10000:
+        major, minor, patch = number // 10000, number % 10000 // 100, number % 100
+    else:  # cuDNN 8 and earlier: major*1000 + minor*100 + patch
+        major, minor, patch = number // 1000, number % 1000 // 100, number % 100
+    return f"{major}.{minor}.{patch} ({number})"
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2 ** 30:.1f} GiB"
+
+
+def _backend_lines() -> list[str]:
+    env = os.environ.get("GPUPARAM_BACKEND")
+    reason = _backend.gpu_unavailable_reason()
+    try:
+        active = _backend.active_backend()
+    except (RuntimeError, ValueError) as exc:
+        return [f"backend:         none: {exc}"]
+    if active == "cupy":
+        why = ("forced by GPUPARAM_BACKEND=cupy" if env and env.strip().lower() == "cupy"
+               else "a CUDA device is usable")
+        lines = [f"backend:         cupy (GPU; {why})"]
+    else:
+        if env and env.strip().lower() == "numpy":
+            why = "forced by GPUPARAM_BACKEND=numpy"
+            if reason is None:
+                why += "; a GPU is usable"
+            else:
+                why += f"; the GPU would not be usable anyway: {reason}"
+        elif reason is None:
+            why = "chosen with set_context(device_target='CPU'); a GPU is usable"
+        else:
+            why = f"GPU not usable: {reason}"
+        lines = [f"backend:         numpy (CPU; {why})"]
+    lines.append(f"device:          {_backend.device_name()}")
+    memory = _backend.memory_info()
+    lines.append("device memory:   " + ("host memory (NumPy backend)" if memory is None else
+                                        f"{_gib(memory[0])} free of {_gib(memory[1])}"))
+    return lines
+
+
+def _conv_lines() -> list[str]:
+    try:
+        from .ops._conv import conv_backend_info
+        info = conv_backend_info()
+    except Exception as exc:  # an unknown GPUPARAM_CONV_BACKEND, or no usable backend
+        return [f"convolution:     unavailable: {exc}"]
+    line = f"convolution:     {info['default']} by default"
+    if info["forced_by"]:
+        line += f" (GPUPARAM_CONV_BACKEND={info['forced_by']})"
+    lines = [line, f"conv backends:   {', '.join(info['available'])} available"]
+    if info["cudnn_unavailable"]:
+        lines.append(f"cuDNN not used:  {info['cudnn_unavailable']}")
+    return lines
+
+
+def report() -> str:
+    """Return the report that ``python -m gpuparam`` prints.
+
+    Never raises for a missing or broken GPU stack: each line says what is missing.
+
+    Example:
+        >>> from gpuparam.__main__ import report
+        >>> report().splitlines()[0].startswith("gpuparam ")
+        True
+    """
+    versions = _backend.versions()
+    lines = [f"gpuparam {__version__}"]
+    lines += _backend_lines()
+    lines.append(f"NumPy:           {versions['numpy']}")
+    lines.append(f"CuPy:            {versions['cupy'] or 'not installed'}")
+    lines.append(f"CUDA runtime:    {_cuda_version(versions['cuda_runtime']) or 'not found'}")
+    lines.append(f"cuDNN frontend:  {versions['cudnn_frontend'] or 'not installed'}")
+    lines.append(f"cuDNN:           {_cudnn_version(versions['cudnn']) or 'not found'}")
+    lines += _conv_lines()
+    for var in _ENV_VARS:
+        if var in os.environ:
+            lines.append(f"environment:     {var}={os.environ[var]}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    print(report())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
