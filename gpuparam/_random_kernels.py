@@ -261,6 +261,7 @@ CUDA_OPTIONS = ("--fmad=false",)
 
 
 def _horner(coefs: tuple[float, ...], r: np.ndarray, out: np.ndarray) -> np.ndarray:
+    # ((c0 * r + c1) * r + c2) ... as the kernel's horner(); ``out`` must not alias ``r``.
     np.multiply(r, coefs[0], out=out)
     np.add(out, coefs[1], out=out)
     for c in coefs[2:]:
@@ -296,7 +297,8 @@ def np_ppnd16(p: np.ndarray, x: np.ndarray, t1: np.ndarray, t2: np.ndarray,
     far = np.flatnonzero(r > 5.0)        # min(p, 1 - p) < exp(-25): rare
     if far.size:
         s = r[far] - 5.0
-        x_far = _horner(AS241_E, s, np.empty_like(s)) / _horner(AS241_F, s, s)
+        x_far = _horner(AS241_E, s, np.empty_like(s))
+        x_far /= _horner(AS241_F, s, np.empty_like(s))
     s = np.subtract(r, 1.6, out=t1[:m])
     xt = _horner(AS241_C, s, t3[:m])
     np.divide(xt, _horner(AS241_D, s, r), out=xt)
