@@ -238,6 +238,8 @@ def conv_cudnn(x: Any, weight: Any, geom: ConvGeometry) -> Any:
     cudnn = _import_cudnn()[0]
     assert cudnn is not None
     xp = _backend.get_array_module(x)
+    if geom.batch == 0:  # nothing to compute, and cuDNN rejects empty tensors
+        return xp.empty(geom.output_shape, dtype=geom.dtype)
     device_id = int(x.device.id)
     with x.device:
         plan = _plan_for(xp, cudnn, geom, device_id)

@@ -114,11 +114,35 @@ def _check_array(where: str, arg: str, value: Any) -> None:
         raise type_error(where, arg, value, "a numpy.ndarray or cupy.ndarray")
 
 
+_CACHE_LIMIT = 1024
+_cache: dict[tuple[Any, ...], ConvGeometry] = {}
+
+
+def _all_int(values: tuple[Any, ...]) -> bool:
+    # Exact ints only: a cache key holding 1.0 or True would equal one holding 1.
+    return all(type(v) is int for v in values)
+
+
+def _cache_key(x: Any, weight: Any, stride: Any, padding: Any, dilation: Any,
+               groups: Any) -> tuple[Any, ...] | None:
+    if (type(stride) is not tuple or type(dilation) is not tuple or type(padding) is not tuple
+            or type(groups) is not int or not _all_int(stride) or not _all_int(dilation)
+            or not all(type(p) is tuple and _all_int(p) for p in padding)):
+        return None
+    try:
+        return (type(x), type(weight), x.shape, weight.shape, x.dtype, weight.dtype,
+                stride, padding, dilation, groups)
+    except AttributeError:
+        return None
+
+
 def conv_geometry(x: Any, weight: Any, *, stride: Any, padding: Any, dilation: Any,
                   groups: Any, where: str = "conv_nd") -> ConvGeometry:
     """Check a convolution's arguments and return its :class:`ConvGeometry`.
 
-    This is the one validation shared by every backend.
+    This is the one validation shared by every backend. Results are cached per
+    (array types, shapes, dtypes, arguments), since a convolution layer checks the same
+    configuration on every call.
 
     Args:
         x: Input array ``(N, C_in, *spatial)`` with 2 or 3 spatial dims.
@@ -144,6 +168,21 @@ def conv_geometry(x: Any, weight: Any, *, stride: Any, padding: Any, dilation: A
         >>> g.output_shape
         (1, 64, 16, 50)
     """
+    key = _cache_key(x, weight, stride, padding, dilation, groups)
+    if key is not None:
+        found = _cache.get(key)
+        if found is not None:
+            return found
+    geom = _check(x, weight, stride, padding, dilation, groups, where)
+    if key is not None:
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[key] = geom
+    return geom
+
+
+def _check(x: Any, weight: Any, stride: Any, padding: Any, dilation: Any, groups: Any,
+           where: str) -> ConvGeometry:
     _check_array(where, "x", x)
     _check_array(where, "weight", weight)
     if get_array_module(x) is not get_array_module(weight):
@@ -154,10 +193,10 @@ def conv_geometry(x: Any, weight: Any, *, stride: Any, padding: Any, dilation: A
                           f"{_LAYOUT[2]} or {_LAYOUT[3]}, a 4-d or 5-d array")
     ndim = x.ndim - 2
     if x.dtype not in FLOAT_DTYPES:
-        raise type_error(where, "x.dtype", x.dtype.name, "float16, float32 or float64")
+        raise type_error(where, "x.dtype", str(x.dtype), "float16, float32 or float64")
     if weight.dtype != x.dtype:
-        raise type_error(where, "weight.dtype", weight.dtype.name,
-                         f"{x.dtype.name}, the dtype of `x`")
+        raise type_error(where, "weight.dtype", str(weight.dtype),
+                         f"{x.dtype}, the dtype of `x`")
     if weight.ndim != x.ndim:
         raise value_error(where, "weight.shape", tuple(weight.shape),
                           f"a {x.ndim}-d kernel (C_out, C_in // groups, *kernel) like `x`")
