@@ -312,7 +312,7 @@ def _check_dtype(where: str, dtype: Any) -> np.dtype:
                  else None if dtype is None else np.dtype(dtype))
     except TypeError:
         found = None
-    if found not in _DTYPES:
+    if found is None or found not in _DTYPES:  # (np.dtype(...) == None is True)
         raise type_error(where, "dtype", dtype, "a float dtype (float16, float32 or float64)")
     return found
 

@@ -336,3 +336,363 @@ def test_kernel_source_compiles_with_nvrtc():
         for dtype in FLOATS:
             assert f".entry {K.kernel_name(dist, np.dtype(dtype))}(" in text
     assert ".local" not in text  # the index walk stays in registers
+
+
+# ----------------------------------------------------------------------------- statistics
+
+N_FIT = 200_000
+
+
+def _fit(sample: np.ndarray, cdf) -> float:
+    return stats.kstest(sample.astype(np.float64), cdf).pvalue
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_uniform_fits(dtype):
+    x = _random.uniform(KEY, (N_FIT,), dtype, -1.5, 2.5)
+    assert x.dtype == dtype and -1.5 <= float(x.min()) and float(x.max()) < 2.5
+    assert _fit(x, stats.uniform(-1.5, 4.0).cdf) > 1e-3
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_normal_fits(dtype):
+    x = _random.normal(KEY, (N_FIT,), dtype, 0.3, 2.0)
+    assert x.dtype == dtype
+    assert _fit(x, stats.norm(0.3, 2.0).cdf) > 1e-3
+
+
+TRUNCATIONS = {  # mean, std, a, b
+    "standard": (0.0, 1.0, -2.0, 2.0),
+    "upper_tail": (0.0, 1.0, 2.0, 3.0),
+    "lower_tail": (0.0, 1.0, -3.5, -2.5),
+    "tiny_sigma": (0.0, 1e-3, -2e-3, 2e-3),
+    "asymmetric": (0.5, 1.5, -1.0, 3.0),
+    "shifted_mean": (5.0, 2.0, 4.0, 9.0),
+    "far_tail": (0.0, 1.0, 10.0, 12.0),
+    "one_sided": (1.0, 0.5, 1.2, math.inf),
+    "narrow": (0.0, 1.0, 0.5, 0.5001),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", list(TRUNCATIONS))
+def test_truncated_normal_fits_and_stays_inside(case, dtype):
+    mean, std, a, b = TRUNCATIONS[case]
+    x = _random.truncated_normal(KEY, (N_FIT,), dtype, mean, std, a, b)
+    assert x.dtype == dtype and a <= float(x.min()) and float(x.max()) <= b  # exact compare
+    dist = stats.truncnorm((a - mean) / std, (b - mean) / std, loc=mean, scale=std)
+    assert _fit(x, dist.cdf) > 1e-3
+
+
+def test_truncated_normal_hits_no_bound_spuriously():
+    # clipping would pile mass on the bounds; exact sampling almost never reaches them
+    x = _random.truncated_normal(KEY, (N_FIT,), np.float64, 0.0, 1.0, -2.0, 2.0)
+    assert np.count_nonzero((x == -2.0) | (x == 2.0)) == 0
+
+
+def test_truncated_normal_beyond_the_float64_tail_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"truncated_normal: `\(a, b\)` must be an interval "
+                                         r"reaching within 37.5 standard deviations"):
+        _random.truncated_normal(KEY, (4,), np.float32, 0.0, 1.0, 40.0, 41.0)
+    x = _random.truncated_normal(KEY, (1000,), np.float64, 0.0, 1.0, 36.0, 37.0)
+    assert 36.0 <= float(x.min()) and float(x.max()) <= 37.0 and x.mean() < 36.1  # mass hugs the near bound
+
+
+def test_truncated_normal_with_zero_std():
+    x = _random.truncated_normal(KEY, (5,), np.float32, 0.5, 0.0, 0.0, 1.0)
+    np.testing.assert_array_equal(x, np.full(5, 0.5, np.float32))
+    with pytest.raises(ValueError, match=r"truncated_normal: `mean` must be within \[a, b\]"):
+        _random.truncated_normal(KEY, (5,), np.float32, 2.0, 0.0, 0.0, 1.0)
+
+
+def test_uniform_never_rounds_up_to_high():
+    # a quarter of the top float16 half-ulp below 2.0 would round to 2.0 without the fix-up
+    x = _random.uniform(KEY, (N_FIT,), np.float16, 1.0, 2.0)
+    top = np.nextafter(np.float16(2.0), np.float16(0.0))
+    assert x.max() == top and np.count_nonzero(x == top) > 20
+    y = _random.uniform(KEY, (N_FIT,), np.float16, 0.1, 0.2)   # 0.1 rounds below 0.1
+    assert float(y.min()) >= 0.1 and float(y.max()) < 0.2  # as Python floats: exact
+    z = _random.uniform(KEY, (N_FIT,), np.float32, 0.0, 1.0)
+    np.testing.assert_array_equal(z * np.float32(2**24), np.round(z * np.float32(2**24)))
+
+
+def test_uniform_degenerate_interval():
+    np.testing.assert_array_equal(_random.uniform(KEY, (3,), np.float32, 0.25, 0.25),
+                                  np.full(3, 0.25, np.float32))
+    with pytest.raises(ValueError, match="uniform: `\\(low, high\\)` must be an interval"):
+        _random.uniform(KEY, (3,), np.float32, 1.0 + 1e-10, 1.0 + 2e-10)
+
+
+# ----------------------------------------------------------------------------- slicing
+
+def _draw(name: str, shape, dtype, index=None, stream=0):
+    fn, args = DISTS[name]
+    return fn(KEY, shape, dtype, *args, index=index, stream=stream)
+
+
+_bound = st.one_of(st.none(), st.integers(-12, 12))
+_slice = st.builds(slice, _bound, _bound, st.one_of(st.none(), st.integers(1, 5)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=st.lists(st.integers(0, 9), min_size=1, max_size=4).map(tuple), data=st.data(),
+       name=st.sampled_from(sorted(DISTS)), dtype=st.sampled_from(FLOATS))
+def test_any_slice_equals_the_slice_of_the_whole(shape, data, name, dtype):
+    n = data.draw(st.integers(0, len(shape)))
+    index = tuple(data.draw(_slice) for _ in range(n))
+    whole = _draw(name, shape, dtype)
+    part = _draw(name, shape, dtype, index=index)
+    expected = whole[index]
+    assert part.shape == expected.shape and part.dtype == expected.dtype
+    assert part.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("name", sorted(DISTS))
+@pytest.mark.parametrize("index", [
+    (slice(100, 164),),                       # a row block
+    (slice(None), slice(200, 232)),           # a column block
+    (slice(3, None, 7), slice(1, 500, 3)),    # strided both ways
+    (slice(250, 251), slice(499, 500)),       # one element
+])
+def test_blocks_of_a_matrix(name, index):
+    whole = _draw(name, (300, 500), np.float32)
+    assert _draw(name, (300, 500), np.float32, index=index).tobytes() == whole[index].tobytes()
+
+
+@pytest.mark.parametrize("name", sorted(DISTS))
+def test_values_do_not_depend_on_chunks_threads_or_strategy(name, monkeypatch):
+    shape, index = (6, 40, 50), (slice(1, 5), slice(3, 37, 2), slice(5, 45))
+    whole, part = _draw(name, shape, np.float64), _draw(name, shape, np.float64, index=index)
+    for chunk, run_cost, workers in [(16, 0, 3), (1000, 10**9, 2), (37, 7, 1), (5000, 300, 8)]:
+        monkeypatch.setattr(_random, "_CHUNK", chunk)
+        monkeypatch.setattr(_random, "_RUN_COST", run_cost)
+        monkeypatch.setattr(_random, "_WORKERS", workers)
+        monkeypatch.setattr(_random, "_local", threading.local())
+        assert _draw(name, shape, np.float64).tobytes() == whole.tobytes()
+        assert _draw(name, shape, np.float64, index=index).tobytes() == part.tobytes()
+
+
+def test_concurrent_callers_get_the_same_values():
+    expected = [_draw("normal", (64, 1000), np.float32, stream=s) for s in range(6)]
+    got: dict = {}
+
+    def job(s: int) -> None:
+        got[s] = _draw("normal", (64, 1000), np.float32, stream=s)
+
+    threads = [threading.Thread(target=job, args=(s,)) for s in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in range(6):
+        assert got[s].tobytes() == expected[s].tobytes()
+
+
+def test_a_small_slice_of_a_huge_tensor_draws_little(monkeypatch):
+    drawn = []
+    original = _random._Worker.run
+
+    def counting(self, key, stream, start, count):
+        drawn.append(count)
+        return original(self, key, stream, start, count)
+
+    monkeypatch.setattr(_random._Worker, "run", counting)
+    shape = (100_000, 100_000, 3)  # 3e10 elements: the whole could not even be allocated
+    part = _random.normal(KEY, shape, np.float32, index=(slice(5, 9), slice(10, 20, 3)))
+    assert part.shape == (4, 4, 3) and sum(drawn) < 1000
+    drawn.clear()
+    column = _random.uniform(KEY, shape, np.float32, index=(slice(0, 2000), slice(7, 8)))
+    assert column.shape == (2000, 1, 3) and sum(drawn) < 100_000
+    offsets = (np.arange(2000)[:, None] * 300_000 + 21 + np.arange(3)).reshape(-1)
+    expected = (kernel_bits(KEY, 0, offsets) >> np.uint64(40)) * 2.0**-24
+    np.testing.assert_array_equal(column.reshape(-1), expected.astype(np.float32))
+
+
+def test_streams_are_independent():
+    a, b = (_draw("uniform", (100_000,), np.float64, stream=s) for s in (0, 1))
+    assert abs(np.corrcoef(a, b)[0, 1]) < 0.02
+
+
+def test_more_dims_than_the_kernel_walks():
+    shape, index = (4,) * 8, (slice(0, 3), slice(1, 4)) * 4   # 8 dims that cannot merge
+    base, sizes, strides = _random._layout(shape, _random.normalize_index(shape, index))
+    assert len(sizes) > K.MAX_DIMS
+    whole = _draw("uniform", shape, np.float32)
+    assert _draw("uniform", shape, np.float32, index=index).tobytes() == whole[index].tobytes()
+
+
+@pytest.mark.parametrize("shape,index,expected", [
+    ((4, 6), None, (slice(0, 4, 1), slice(0, 6, 1))),
+    ((4, 6), slice(1, 3), (slice(1, 3, 1), slice(0, 6, 1))),
+    ((4, 6), (slice(-3, None), slice(None, None, 4)), (slice(1, 4, 1), slice(0, 5, 4))),
+    ((4, 6), (slice(10, 20), slice(5, 2)), (slice(4, 4, 1), slice(5, 5, 1))),
+    ((4,), (slice(np.int64(1), None, np.int32(2)),), (slice(1, 4, 2),)),
+])
+def test_normalize_index(shape, index, expected):
+    assert _random.normalize_index(shape, index) == expected
+
+
+@pytest.mark.parametrize("index,error", [
+    (1, TypeError), (Ellipsis, TypeError), ((slice(None), 0), TypeError),
+    ([slice(None)], TypeError), (np.arange(2), TypeError), ((None,), TypeError),
+    (slice(0, 2.0), TypeError), (slice(True, 2), TypeError),
+    (slice(None, None, -1), ValueError), (slice(None, None, 0), ValueError),
+    ((slice(None),) * 3, ValueError),
+])
+def test_normalize_index_rejects(index, error):
+    with pytest.raises(error, match="normalize_index: `index` must be"):
+        _random.normalize_index((4, 6), index)
+    with pytest.raises(error, match="uniform: `index` must be"):
+        _random.uniform(KEY, (4, 6), np.float32, index=index)
+
+
+# ----------------------------------------------------------------------------- arguments
+
+@pytest.mark.parametrize("call,error,pattern", [
+    (lambda: _random.uniform(KEY, (2,), np.int32), TypeError, "uniform: `dtype` must be a float"),
+    (lambda: _random.normal(KEY, (2,), "int8"), TypeError, "normal: `dtype` must be a float"),
+    (lambda: _random.normal(KEY, (2,), None), TypeError, "normal: `dtype` must be a float"),
+    (lambda: _random.truncated_normal(KEY, (2,), np.complex64), TypeError,
+     "truncated_normal: `dtype` must be a float"),
+    (lambda: _random.normal(KEY, (2,), np.float32, 0.0, -1.0), ValueError,
+     "normal: `std` must be a number >= 0"),
+    (lambda: _random.truncated_normal(KEY, (2,), np.float32, 0.0, -1.0), ValueError,
+     "truncated_normal: `std` must be a number >= 0"),
+    (lambda: _random.truncated_normal(KEY, (2,), np.float32, 0.0, 1.0, 1.0, 1.0), ValueError,
+     "truncated_normal: `b` must be a number > a"),
+    (lambda: _random.truncated_normal(KEY, (2,), np.float32, 0.0, 1.0, "a"), TypeError,
+     "truncated_normal: `a` must be a real number"),
+    (lambda: _random.truncated_normal(KEY, (2,), np.float32, 0.0, 1.0, -1.0, math.nan),
+     TypeError, "truncated_normal: `b` must be a real number"),
+    (lambda: _random.uniform(KEY, (2,), np.float32, 1.0, 0.0), ValueError,
+     "uniform: `high` must be a number >= low"),
+    (lambda: _random.uniform(KEY, (2,), np.float32, -1e308, 1e308), ValueError,
+     "uniform: `high` must be within float64 range"),
+    (lambda: _random.uniform(KEY, (2,), np.float32, math.inf), ValueError,
+     "uniform: `low` must be a finite number"),
+    (lambda: _random.normal(KEY, (2,), np.float32, True), TypeError,
+     "normal: `mean` must be a real number"),
+    (lambda: _random.uniform([1, 2], (2,), np.float32), TypeError, "uniform: `key` must be"),
+    (lambda: _random.uniform((1, 2.0), (2,), np.float32), TypeError, "uniform: `key` must be"),
+    (lambda: _random.uniform((1, 2**64), (2,), np.float32), ValueError, "uniform: `key` must be"),
+    (lambda: _random.uniform(KEY, (2, -1), np.float32), ValueError, "uniform: `shape` must"),
+    (lambda: _random.uniform(KEY, "2", np.float32), TypeError, "uniform: `shape` must"),
+    (lambda: _random.normal(KEY, (2,), np.float32, stream=-1), ValueError,
+     "normal: `stream` must be an int >= 0"),
+    (lambda: _random.normal(KEY, (2,), np.float32, stream=1.0), TypeError,
+     "normal: `stream` must be an int"),
+    (lambda: _random.normal(KEY, (2,), np.float32, stream=2**64), ValueError,
+     "normal: `stream` must be an int in"),
+])
+def test_bad_arguments(call, error, pattern):
+    with pytest.raises(error, match=pattern.replace("(", r"\(").replace(")", r"\)")):
+        call()
+
+
+def test_accepted_dtype_spellings_and_shapes():
+    from gpuparam import _dtype
+
+    for spelling in ("float32", np.float32, np.dtype("float32"), _dtype.float32):
+        assert _random.uniform(KEY, (2,), spelling).dtype == np.float32
+    assert _random.normal(KEY, (), np.float64).shape == ()
+    assert _random.normal(KEY, (3, 0, 2), np.float64).shape == (3, 0, 2)
+    assert _random.normal(KEY, [2, 3], np.float64).shape == (2, 3)
+
+
+# ----------------------------------------------------------------------------- golden values
+
+GOLDEN_INDICES = [0, 5, 7, 12, 14, 20]  # normal: 5, 7, 14, 20 take AS241's log branch
+GOLDEN = {  # values of draw(KEY, (3, 7), dtype, *DISTS[name][1]).reshape(-1)[GOLDEN_INDICES]
+    ("uniform", np.float16): ["-0x1.2d0p-3", "-0x1.b00p-2", "-0x1.9e0p-2", "0x1.cb8p-1",
+                              "0x1.7a0p+0", "0x1.218p+0"],
+    ("uniform", np.float32): ["-0x1.2d1840p-3", "-0x1.b01f78p-2", "-0x1.9e05e8p-2",
+                              "0x1.cb990cp-1", "0x1.79ea8ep+0", "0x1.217750p+0"],
+    ("uniform", np.float64): ["-0x1.2d183f63e6c40p-3", "-0x1.b01f73686f5d4p-2",
+                              "-0x1.9e05e403bf3f0p-2", "0x1.cb990c9fc5ea6p-1",
+                              "0x1.79ea8ed3e769ap+0", "0x1.217751e379edep+0"],
+    ("normal", np.float16): ["-0x1.9b8p+0", "-0x1.a34p+1", "-0x1.8a8p+1", "0x1.4acp+0",
+                             "0x1.318p+2", "0x1.05cp+1"],
+    ("normal", np.float32): ["-0x1.9b8e9ep+0", "-0x1.a32b5ep+1", "-0x1.8a89c2p+1",
+                             "0x1.4ac40ep+0", "0x1.316594p+2", "0x1.05d892p+1"],
+    ("normal", np.float64): ["-0x1.9b8e9e9136bd3p+0", "-0x1.a32b5ef490189p+1",
+                             "-0x1.8a89c1c529da1p+1", "0x1.4ac40d95e0a93p+0",
+                             "0x1.3165941c61939p+2", "0x1.05d891daab4c0p+1"],
+    ("truncated_normal", np.float16): ["-0x1.bf4p-1", "-0x1.8e0p+0", "-0x1.7ccp+0",
+                                       "0x1.fb0p-2", "0x1.d30p+0", "0x1.b0cp-1"],
+    ("truncated_normal", np.float32): ["-0x1.bf342cp-1", "-0x1.8e11bcp+0", "-0x1.7cda8ep+0",
+                                       "0x1.fb1c4ap-2", "0x1.d2e3fap+0", "0x1.b0c49ap-1"],
+    ("truncated_normal", np.float64): ["-0x1.bf342b8c967ccp-1", "-0x1.8e11bc9188e87p+0",
+                                       "-0x1.7cda8de2c7dcbp+0", "0x1.fb1c4adbc025ap-2",
+                                       "0x1.d2e3fae52a5e8p+0", "0x1.b0c49905f2e14p-1"],
+}
+
+
+@pytest.mark.parametrize("name,dtype", list(GOLDEN))
+def test_golden_values(xp, name, dtype):
+    values = _backend.to_host(_draw(name, (3, 7), dtype)).reshape(-1)[GOLDEN_INDICES]
+    expected = np.array([float.fromhex(h) for h in GOLDEN[name, dtype]], dtype)
+    if name == "uniform":
+        assert values.tobytes() == expected.tobytes()  # integer arithmetic only
+    else:  # log may differ in its last bit between platforms
+        assert ulp_distance(values, expected) <= (2 if dtype == np.float64 else 1)
+
+
+# ----------------------------------------------------------------------------- GPU
+
+GPU_CASES = [("uniform", (-0.5, 1.5)), ("normal", (0.25, 2.0)),
+             ("truncated_normal", (0.0, 1.0, -2.0, 2.0)),
+             ("truncated_normal", (0.0, 1.0, 2.0, 3.0)),
+             ("truncated_normal", (0.0, 1e-3, -2e-3, 2e-3))]
+
+
+def _both(name, args, shape, dtype, index=None, stream=0):
+    fn = getattr(_random, name)
+    with _backend.use_backend("cupy"):
+        gpu = fn(KEY, shape, dtype, *args, index=index, stream=stream)
+        assert _backend.is_device_array(gpu)
+        gpu = _backend.to_host(gpu)
+    with _backend.use_backend("numpy"):
+        cpu = fn(KEY, shape, dtype, *args, index=index, stream=stream)
+    assert gpu.shape == cpu.shape and gpu.dtype == cpu.dtype
+    return gpu, cpu
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name,args", GPU_CASES)
+def test_gpu_whole_tensors_match_numpy(name, args, dtype):
+    for shape, stream in [((257, 1031), 0), ((4, 3, 5), 1), ((1_000_003,), 2)]:
+        gpu, cpu = _both(name, args, shape, dtype, stream=stream)
+        if name == "uniform":
+            assert gpu.tobytes() == cpu.tobytes()
+            continue
+        assert ulp_distance(gpu, cpu) <= (4 if dtype == np.float64 else 1)
+        if name == "normal":  # the central 85% needs no log: bit-identical there
+            assert np.mean(gpu == cpu) > 0.84
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name,args", GPU_CASES[:3])
+@pytest.mark.parametrize("index", [
+    (slice(100, 164),), (slice(None), slice(200, 232)), (slice(3, None, 7), slice(1, 500, 3)),
+    (slice(250, 251), slice(499, 500)), (slice(1, 2), slice(3, 7)),
+])
+def test_gpu_slices_match_the_whole(name, args, index):
+    fn = getattr(_random, name)
+    with _backend.use_backend("cupy"):
+        whole = _backend.to_host(fn(KEY, (300, 500), np.float32, *args))
+        part = _backend.to_host(fn(KEY, (300, 500), np.float32, *args, index=index))
+    assert part.tobytes() == whole[index].tobytes()
+    gpu, cpu = _both(name, args, (300, 500), np.float32, index=index)
+    assert ulp_distance(gpu, cpu) <= (0 if name == "uniform" else 1)
+
+
+@pytest.mark.gpu
+def test_gpu_many_dims_and_odd_slices():
+    shape, index = (4,) * 8, (slice(0, 3), slice(1, 4)) * 4   # 8 dims that cannot merge
+    for name, args in GPU_CASES[:2]:
+        gpu, cpu = _both(name, args, shape, np.float32, index=index)
+        assert ulp_distance(gpu, cpu) <= (0 if name == "uniform" else 1)
+    gpu, cpu = _both("uniform", (0.0, 1.0), (5, 9, 7), np.float16,
+                     index=(slice(1, 5, 3), slice(2, 9), slice(0, 7, 2)))
+    assert gpu.tobytes() == cpu.tobytes()
