@@ -308,6 +308,20 @@ def wait_ready(ready: tuple[Any, Any] | None) -> None:
         current.wait_event(event)
 
 
+def still_pending(readies: list[tuple[Any, Any] | None]) -> list[tuple[Any, Any] | None]:
+    """Return ``readies`` without duplicates, ``None`` entries and completed events.
+
+    ``Event.done`` queries the event without blocking the host.
+    """
+    out, seen = [], set()
+    for ready in readies:
+        if ready is None or id(ready[1]) in seen or ready[1].done:
+            continue
+        seen.add(id(ready[1]))
+        out.append(ready)
+    return out
+
+
 # --------------------------------------------------------------------------- kernels
 
 @functools.cache

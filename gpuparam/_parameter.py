@@ -1,0 +1,282 @@
+"""``Parameter`` (a ``Tensor`` that a network trains) and ``ParameterTuple``.
+
+Follows ``mindspore.Parameter``: lazy data from ``initializer()``, ``init_data``,
+``set_data``, ``clone`` and the printed form. Where MindSpore is silently lenient,
+gpuparam refuses: ``set_data`` with another shape needs ``slice_shape=True``, an
+unsafe dtype change raises, and a failed call leaves the parameter as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from . import _backend
+from ._dtype import DType, can_cast_safely, float32, int32
+from ._errors import check_bool, type_error, value_error
+from ._initializer import Initializer, initializer
+from ._tensor import Tensor
+
+_DEFAULT_NAME = "Parameter"
+_INT32 = np.iinfo(np.int32)
+_PREFIX = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def _check_name(where: str, name: Any) -> str:
+    if not isinstance(name, str):
+        raise type_error(where, "name", name, "a str")
+    if not name or name != name.strip() or len(name) > 1024:
+        raise value_error(where, "name", name,
+                          "a non-empty str of at most 1024 characters without surrounding spaces")
+    return name
+
+
+def _as_tensor(where: str, arg: str, data: Any, *, int_dtype: DType) -> Tensor:
+    """Turn the inputs a Parameter accepts into a Tensor (lazy ones stay lazy)."""
+    if isinstance(data, Tensor):
+        return data
+    if isinstance(data, bool) or data is None or isinstance(data, (str, bytes, tuple, list)):
+        raise type_error(where, arg, data,
+                         "a Tensor, a lazy Tensor from initializer(), an int, a float or a NumPy array")
+    if isinstance(data, int):
+        if not _INT32.min <= data <= _INT32.max and int_dtype == int32:
+            raise value_error(where, arg, data, f"an int in the int32 range [{_INT32.min}, {_INT32.max}]")
+        return Tensor(np.asarray(data, dtype=int_dtype.numpy_dtype))
+    if isinstance(data, float):
+        return Tensor(np.asarray(data, dtype=np.float32))
+    if isinstance(data, (np.ndarray, np.generic)) or _backend.is_device_array(data):
+        return Tensor(data)
+    if isinstance(data, Initializer):
+        raise type_error(where, arg, data,
+                         "a lazy Tensor: wrap the Initializer as initializer(init, shape, dtype)")
+    raise type_error(where, arg, data,
+                     "a Tensor, a lazy Tensor from initializer(), an int, a float or a NumPy array")
+
+
+class Parameter(Tensor):
+    """A Tensor that a network trains, with a name and training flags.
+
+    Args:
+        default_input: A Tensor, a lazy Tensor from ``initializer(init, shape, dtype)``
+            (no memory is taken until ``init_data()`` or first use), a Python ``int``
+            (Int32, as MindSpore), a Python ``float`` (Float32) or a NumPy array.
+        name: The parameter's name; ``None`` gives ``"Parameter"``, and a cell then names
+            it after its attribute path (``conv1.weight``).
+        requires_grad: Whether the parameter is trained.
+        layerwise_parallel: MindSpore's flag for layer-wise parallelism (kept, unused here).
+        parallel_optimizer: MindSpore's flag for the parallel optimizer (kept, unused here).
+
+    Raises:
+        TypeError: For a bool, str, None, tuple/list or other unsupported ``default_input``,
+            or flags that are not bools.
+        ValueError: For a Python int outside the int32 range.
+
+    Example:
+        >>> import numpy as np
+        >>> import gpuparam
+        >>> from gpuparam.common.initializer import initializer
+        >>> print(gpuparam.Parameter(initializer('ones', [1, 2, 3], gpuparam.float32), name='y'))
+        Parameter (name=y, shape=(1, 2, 3), dtype=Float32, requires_grad=True)
+    """
+
+    def __init__(self, default_input: Any, name: str | None = None, requires_grad: bool = True,
+                 layerwise_parallel: bool = False, parallel_optimizer: bool = True) -> None:
+        where = "Parameter"
+        source = _as_tensor(where, "default_input", default_input, int_dtype=int32)
+        self._init_state()
+        self._adopt(source)
+        self._name = _DEFAULT_NAME if name is None else _check_name(where, name)
+        self._named_by_user = name is not None
+        self.requires_grad = requires_grad
+        self.layerwise_parallel = layerwise_parallel
+        self.parallel_optimizer = parallel_optimizer
+        self.sliced = False
+        self.is_init = False
+        self._inited_param: Parameter | None = None
+
+    def _adopt(self, source: Tensor, dtype: DType | None = None) -> None:
+        """Take ``source``'s state: lazy stays lazy (same initializer and key); data is copied."""
+        if source._array is None:
+            self._shape, self._dtype = source._shape, source._dtype
+            self._init, self._key = source._init, source._key
+            self._array, self._ready, self._full_shape = None, None, None
+        else:
+            target = (dtype or source._dtype).numpy_dtype
+            array = source._read().astype(target, copy=True)
+            self._init, self._key, self._full_shape = None, None, None
+            self._set_array(array, dtype or source._dtype)
+
+    # ------------------------------------------------------------------ flags
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = _check_name("Parameter.name", value)
+        self._named_by_user = True
+
+    def _set_auto_name(self, value: str) -> None:
+        """Name given by a Cell (its attribute path); a user's own name is kept."""
+        self._name = value
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key in ("requires_grad", "layerwise_parallel", "parallel_optimizer", "sliced", "is_init"):
+            check_bool("Parameter", key, value)
+        object.__setattr__(self, key, value)
+
+    @property
+    def data(self) -> Parameter:
+        """The parameter itself (as in MindSpore)."""
+        return self
+
+    @property
+    def inited_param(self) -> Parameter | None:
+        """The materialized parameter once a lazy one has been through ``init_data``, else None."""
+        return self._inited_param
+
+    # ------------------------------------------------------------------ data
+
+    def init_data(self, layout: Any = None, set_sliced: bool = False, *, index: Any = None,
+                  stream: Any = None) -> Parameter:
+        """Materialize a lazy parameter once and return ``self`` (``self`` again on later calls).
+
+        Thread-safe: concurrent callers allocate one buffer and see the same values.
+
+        Args:
+            layout: MindSpore's parallel layout; not supported (use ``index``).
+            set_sliced: Mark the parameter as sliced (also implied by ``index``).
+            index: A tuple of slices: materialize only this shard of the whole parameter;
+                its values are exactly ``whole[index]``, ``shape`` becomes the shard's shape
+                and ``sliced`` becomes True. Each device of a model-parallel job passes its
+                own part and gets the same numbers a single device would have.
+            stream: A CUDA stream to generate on (GPU); readers wait on its event.
+
+        Raises:
+            NotImplementedError: If ``layout`` is given.
+        """
+        if layout is not None:
+            raise NotImplementedError("Parameter.init_data: `layout` (MindSpore's auto-parallel "
+                                      "layout) is not supported; pass `index=` slices instead.")
+        check_bool("Parameter.init_data", "set_sliced", set_sliced)
+        was_lazy = self._array is None
+        super().init_data(index=index, stream=stream)
+        if was_lazy:
+            self._inited_param = self
+            if index is not None:
+                self.sliced = True
+        if set_sliced:
+            self.sliced = True
+        return self
+
+    def set_data(self, data: Any, slice_shape: bool = False) -> Parameter:
+        """Replace the parameter's data and return ``self``.
+
+        Args:
+            data: A Tensor (lazy ones stay lazy), an Initializer (initialized with this
+                parameter's shape and dtype), or an int/float (fills the parameter).
+            slice_shape: Allow ``data`` to have another shape (MindSpore replaces the shape
+                silently; gpuparam only when asked).
+
+        Raises:
+            ValueError: If the shape differs and ``slice_shape`` is False.
+            TypeError: For unsupported data, or a dtype that cannot be cast safely
+                (float -> int, higher -> lower precision).
+        """
+        where = "Parameter.set_data"
+        check_bool(where, "slice_shape", slice_shape)
+        if isinstance(data, Initializer):
+            source = initializer(data, self._shape, self._dtype)
+        elif isinstance(data, (int, float)) and not isinstance(data, bool):
+            xp = _backend.active_array_module()
+            if not np.can_cast(np.min_scalar_type(data), self._dtype.numpy_dtype, "same_kind"):
+                raise type_error(where, "data", data, f"a number castable to {self._dtype}")
+            source = Tensor(xp.full(self._shape, data, dtype=self._dtype.numpy_dtype))
+        else:
+            source = _as_tensor(where, "data", data, int_dtype=self._dtype)
+        if source.shape != self._shape and not slice_shape:
+            raise value_error(where, "data", source,
+                              f"a tensor of the parameter's shape {self._shape} "
+                              "(pass slice_shape=True to change the shape)")
+        if source.dtype != self._dtype and not can_cast_safely(source.dtype, self._dtype):
+            raise type_error(where, "data", source,
+                             f"data of dtype {self._dtype} or one that casts to it safely, "
+                             f"not {source.dtype}")
+        if source._array is None and source.dtype != self._dtype:
+            source.init_data()  # a lazy source of another dtype: generate, then cast
+        with self._lock:
+            self._adopt(source, self._dtype)
+        return self
+
+    def clone(self, init: Any = "same") -> Parameter:
+        """Return a new parameter with the same name, flags and (copied) data.
+
+        Args:
+            init: ``'same'`` copies the data (a lazy parameter's clone stays lazy and gives
+                identical values); an initializer, name or number re-initializes the clone.
+        """
+        if isinstance(init, str) and init == "same":
+            source: Tensor = self
+        else:
+            source = initializer(init, self._shape, self._dtype)
+        clone = Parameter.__new__(Parameter)
+        clone._init_state()
+        clone._adopt(source)
+        for key in ("_name", "_named_by_user", "requires_grad", "layerwise_parallel",
+                    "parallel_optimizer", "sliced", "is_init"):
+            object.__setattr__(clone, key, getattr(self, key))
+        clone._inited_param = None
+        return clone
+
+    # ------------------------------------------------------------------ printing
+
+    def __str__(self) -> str:
+        return (f"Parameter (name={self._name}, shape={self._shape}, dtype={self._dtype}, "
+                f"requires_grad={self.requires_grad})")
+
+    __repr__ = __str__
+
+
+class ParameterTuple(tuple):
+    """A tuple of Parameters with ``clone``, as ``mindspore.ParameterTuple``.
+
+    Raises:
+        TypeError: If an element is not a Parameter.
+        ValueError: If two different parameters share a name.
+    """
+
+    def __new__(cls, iterable: Iterable[Parameter]) -> ParameterTuple:
+        if not isinstance(iterable, Iterable) or isinstance(iterable, (str, bytes, Tensor)):
+            raise type_error("ParameterTuple", "iterable", iterable, "an iterable of Parameters")
+        items = tuple(iterable)
+        seen: dict[str, Parameter] = {}
+        for item in items:
+            if not isinstance(item, Parameter):
+                raise type_error("ParameterTuple", "iterable", item, "Parameters only")
+            other = seen.setdefault(item.name, item)
+            if other is not item:
+                raise ValueError(f"ParameterTuple: two different parameters are named "
+                                 f"{item.name!r}; give each a unique name.")
+        return super().__new__(cls, items)
+
+    def clone(self, prefix: str, init: Any = "same") -> ParameterTuple:
+        """Clone every parameter, naming each ``prefix.name``.
+
+        Raises:
+            ValueError: If ``prefix`` is not a non-empty identifier-like string.
+        """
+        if not isinstance(prefix, str):
+            raise type_error("ParameterTuple.clone", "prefix", prefix, "a str")
+        if not _PREFIX.match(prefix):
+            raise value_error("ParameterTuple.clone", "prefix", prefix,
+                              "a non-empty identifier-like string such as 'params_copy'")
+        clones = []
+        for param in self:
+            clone = param.clone(init)
+            clone.name = f"{prefix}.{param.name}"
+            clones.append(clone)
+        return ParameterTuple(clones)

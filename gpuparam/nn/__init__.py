@@ -1,0 +1,9 @@
+"""Cells (layers) with MindSpore's parameter registration: ``Cell``, ``Conv2d``, ``Dense``, ..."""
+
+from ._activation import ReLU as ReLU, Sigmoid as Sigmoid, Softmax as Softmax, Tanh as Tanh
+from ._cell import Cell as Cell, CellList as CellList, SequentialCell as SequentialCell
+from ._layers import (Conv2d as Conv2d, Conv3d as Conv3d, Dense as Dense,
+                      ParameterUpdate as ParameterUpdate)
+
+__all__ = ["Cell", "CellList", "Conv2d", "Conv3d", "Dense", "ParameterUpdate", "ReLU",
+           "SequentialCell", "Sigmoid", "Softmax", "Tanh"]

@@ -1,0 +1,182 @@
+"""Layers that own their parameters: ``Conv2d``/``Conv3d`` (one ``_ConvNd``) and ``Dense``.
+
+Parameters are created lazily, so a large network can be built first and materialized
+later (``init_parameters_data()``), whole or shard by shard. Defaults follow MindSpore
+2.x and PyTorch: ``weight_init=None`` is ``HeUniform(negative_slope=sqrt(5))`` and
+``bias_init=None`` is ``Uniform(1 / sqrt(fan_in))``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._dtype import float32
+from .._errors import check_bool, check_int, type_error, value_error
+from .._initializer import HeUniform, Uniform, initializer
+from .._parameter import Parameter
+from .._tensor import Tensor
+from ..ops._primitives import Assign, ConvolutionSpec
+from ._activation import get_activation
+from ._cell import Cell
+
+
+def _make_parameter(where: str, arg: str, init: Any, default: Any, shape: tuple[int, ...]) -> Parameter:
+    if init is None:
+        init = default
+    if isinstance(init, Tensor) and init.shape != shape:
+        raise value_error(where, arg, init.shape, f"a Tensor of shape {shape}")
+    if isinstance(init, Tensor):
+        return Parameter(init)
+    return Parameter(initializer(init, shape, float32))
+
+
+def _bias_default(fan_in: int) -> Uniform:
+    return Uniform(1.0 / math.sqrt(fan_in))
+
+
+class _ConvNd(Cell):
+    _ndim = 2
+    _layout = "NCHW"
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 pad_mode: str = "same", padding: Any = 0, dilation: Any = 1, group: int = 1,
+                 has_bias: bool = False, weight_init: Any = None, bias_init: Any = None,
+                 data_format: str | None = None) -> None:
+        super().__init__()
+        where = type(self).__name__
+        self.in_channels = check_int(where, "in_channels", in_channels, minimum=1)
+        self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
+        self.has_bias = check_bool(where, "has_bias", has_bias)
+        self.spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, padding, stride,
+                                    dilation, group, data_format or self._layout)
+        for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if channels % self.spec.group:
+                raise value_error(where, "group", group, f"a divisor of {arg}={channels}")
+        shape = (out_channels, in_channels // self.spec.group, *self.spec.kernel_size)
+        fan_in = int(np.prod(shape[1:]))
+        self.weight = _make_parameter(where, "weight_init", weight_init,
+                                      HeUniform(negative_slope=math.sqrt(5)), shape)
+        self.bias = (_make_parameter(where, "bias_init", bias_init, _bias_default(fan_in),
+                                     (out_channels,)) if has_bias else None)
+        self._init_names = (weight_init, bias_init)
+
+    def construct(self, x: Tensor) -> Tensor:
+        if isinstance(x, Tensor) and x.ndim == self._ndim + 2 and x.shape[1] != self.in_channels:
+            raise value_error(type(self).__name__, "x", x.shape,
+                              f"an input with in_channels={self.in_channels} channels")
+        out = self.spec(x, self.weight)
+        if self.bias is not None:
+            out = out + self.bias.reshape((1, -1) + (1,) * self._ndim)
+        return out
+
+    def extend_repr(self) -> str:
+        s = self.spec
+        return (f"input_channels={self.in_channels}, output_channels={self.out_channels}, "
+                f"kernel_size={s.kernel_size}, stride={s.stride}, pad_mode={s.pad_mode}, "
+                f"padding={s.pad}, dilation={s.dilation}, group={s.group}, "
+                f"has_bias={self.has_bias}, weight_init={self._init_names[0]}, "
+                f"bias_init={self._init_names[1]}, format={self._layout}")
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution layer (NCHW) owning ``weight`` ``(out, in // group, kh, kw)`` and ``bias``.
+
+    Args:
+        in_channels, out_channels: Channel counts.
+        kernel_size: An int or a pair.
+        stride, dilation: An int or a pair.
+        pad_mode: ``'same'`` (default), ``'valid'`` or ``'pad'``.
+        padding: With ``pad_mode='pad'``: an int or ``(top, bottom, left, right)``.
+        group: Groups; must divide both channel counts.
+        has_bias: Whether to add a bias (default False, as MindSpore).
+        weight_init: A name, an Initializer, a Tensor of the weight's shape, or a number;
+            ``None`` is ``HeUniform(negative_slope=sqrt(5))``.
+        bias_init: Likewise; ``None`` is ``Uniform(1 / sqrt(fan_in))``.
+        data_format: ``'NCHW'`` (``'NHWC'`` raises NotImplementedError).
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import nn, Tensor
+        >>> net = nn.Conv2d(3, 64, 3, weight_init='ones')
+        >>> net(Tensor(np.ones([1, 3, 16, 50], np.float32))).shape
+        (1, 64, 16, 50)
+    """
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution layer (NCDHW); arguments as ``Conv2d`` with triples."""
+
+    _ndim = 3
+    _layout = "NCDHW"
+
+
+class Dense(Cell):
+    """Fully connected layer: ``activation(x @ weight.T + bias)``, ``weight`` ``(out, in)``.
+
+    Args:
+        in_channels, out_channels: Feature counts.
+        weight_init: A name, Initializer, Tensor of shape ``(out, in)`` or number;
+            ``None`` is ``HeUniform(negative_slope=sqrt(5))``.
+        bias_init: Likewise; ``None`` is ``Uniform(1 / sqrt(in_channels))``.
+        has_bias: Whether to add a bias (default True).
+        activation: ``None``, a name (``'relu'``, ``'sigmoid'``, ``'tanh'``, ``'softmax'``)
+            or a Cell.
+
+    Example:
+        >>> from gpuparam import nn
+        >>> print(nn.Dense(3, 4).parameters_dict()['weight'])
+        Parameter (name=weight, shape=(4, 3), dtype=Float32, requires_grad=True)
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, weight_init: Any = None,
+                 bias_init: Any = None, has_bias: bool = True, activation: Any = None) -> None:
+        super().__init__()
+        where = "Dense"
+        self.in_channels = check_int(where, "in_channels", in_channels, minimum=1)
+        self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
+        self.has_bias = check_bool(where, "has_bias", has_bias)
+        self.weight = _make_parameter(where, "weight_init", weight_init,
+                                      HeUniform(negative_slope=math.sqrt(5)),
+                                      (out_channels, in_channels))
+        self.bias = (_make_parameter(where, "bias_init", bias_init, _bias_default(in_channels),
+                                     (out_channels,)) if has_bias else None)
+        self.activation = get_activation(where, activation)
+
+    def construct(self, x: Tensor) -> Tensor:
+        if not isinstance(x, Tensor):
+            raise type_error("Dense", "x", x, "a Tensor")
+        if not x.shape or x.shape[-1] != self.in_channels:
+            raise value_error("Dense", "x", x.shape, f"a last dimension of in_channels={self.in_channels}")
+        weight = self.weight._read()
+        out = Tensor._from_array(x._read() @ weight.T)
+        if self.bias is not None:
+            out = out + self.bias
+        return self.activation(out) if self.activation is not None else out
+
+    def extend_repr(self) -> str:
+        return (f"input_channels={self.in_channels}, output_channels={self.out_channels}, "
+                f"has_bias={self.has_bias}")
+
+
+class ParameterUpdate(Cell):
+    """Cell that writes its input into ``param`` (``nn.ParameterUpdate``).
+
+    Calling it with a Tensor of the parameter's shape assigns the value in place and
+    returns a Tensor of the parameter's updated data (it shares the parameter's buffer).
+
+    Raises:
+        TypeError: If ``param`` is not a Parameter.
+    """
+
+    def __init__(self, param: Parameter) -> None:
+        super().__init__(auto_prefix=False)
+        if not isinstance(param, Parameter):
+            raise type_error("ParameterUpdate", "param", param, "a Parameter")
+        object.__setattr__(self, "_target", param)
+
+    def construct(self, x: Any) -> Tensor:
+        updated = Assign()(self._target, x)
+        return Tensor._from_array(updated._read())

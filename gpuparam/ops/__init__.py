@@ -1,0 +1,20 @@
+"""Operations on Tensors: convolution primitives, ``depend``, ``Assign`` and arithmetic.
+
+Example:
+    >>> import numpy as np
+    >>> from gpuparam import Tensor, ops
+    >>> x = Tensor(np.ones((1, 1, 4, 4), np.float32))
+    >>> w = Tensor(np.ones((2, 1, 3, 3), np.float32))
+    >>> ops.Conv2D(out_channel=2, kernel_size=3)(x, w).shape
+    (1, 2, 2, 2)
+"""
+
+from ._conv import available_conv_backends as available_conv_backends
+from ._conv import conv_backend_for as conv_backend_for
+from ._conv import conv_nd as conv_nd
+from ._depend import Depend as Depend, depend as depend
+from ._primitives import (Add as Add, Assign as Assign, Conv2D as Conv2D, Conv3D as Conv3D,
+                          MatMul as MatMul, Mul as Mul, Sub as Sub)
+
+__all__ = ["Add", "Assign", "Conv2D", "Conv3D", "Depend", "MatMul", "Mul", "Sub",
+           "available_conv_backends", "conv_backend_for", "conv_nd", "depend"]

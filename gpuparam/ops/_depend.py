@@ -1,0 +1,73 @@
+"""``depend``: order side effects without host synchronization.
+
+``depend(value, *effects)`` returns ``value``; anything that later reads ``value`` first
+waits, on its own CUDA stream, for the events after which each effect's data was
+written. On NumPy every operation already runs in program order, so ``depend`` only
+checks its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .. import _backend
+from .._errors import type_error
+from .._tensor import Tensor
+
+_ACCEPTED = "a Tensor, or a tuple/list of Tensors"
+
+
+def _tensors(where: str, arg: str, value: Any) -> Iterator[Tensor]:
+    if isinstance(value, Tensor):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            if not isinstance(item, Tensor):
+                raise type_error(where, arg, item, _ACCEPTED)
+            yield item
+    else:
+        raise type_error(where, arg, value, _ACCEPTED)
+
+
+def depend(value: Any, *effects: Any) -> Any:
+    """Return ``value``, made to wait for ``effects`` wherever it is read.
+
+    Args:
+        value: A Tensor, or a tuple/list of Tensors.
+        *effects: Tensors (or tuples/lists of them) whose writes must happen before any
+            read of ``value``. A lazy effect is materialized here, since its
+            materialization is the effect.
+
+    Returns:
+        ``value`` itself.
+
+    Raises:
+        TypeError: If ``value`` or an effect is not a Tensor or a tuple/list of Tensors.
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import Tensor, ops
+        >>> x = Tensor(np.ones((2, 2), np.float32))
+        >>> y = ops.depend(x, x + 1)
+        >>> y is x
+        True
+    """
+    targets = list(_tensors("depend", "value", value))
+    readies = []
+    for effect in effects:
+        for tensor in _tensors("depend", "effects", effect):
+            tensor._materialized()
+            readies.append(tensor._ready)
+            readies.extend(tensor._after)
+    for target in targets:
+        # Completed events are dropped, so repeated depends do not grow the list.
+        target._after = _backend.still_pending(target._after + readies)
+    return value
+
+
+class Depend:
+    """The primitive form: ``ops.Depend()(value, expr)`` is ``depend(value, expr)``."""
+
+    def __call__(self, value: Any, expr: Any) -> Any:
+        return depend(value, expr)

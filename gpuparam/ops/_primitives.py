@@ -1,0 +1,182 @@
+"""MindSpore-style primitives over Tensors: ``Conv2D``/``Conv3D``, ``Assign``, arithmetic.
+
+Primitives take their weights as inputs (``ops.Conv2D()(x, weight)``); layers that own
+their parameters live in ``gpuparam.nn``. Both call the one N-d convolution in
+``_conv.conv_nd``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from .. import _backend
+from .._dtype import can_cast_safely
+from .._errors import check_choice, check_int, type_error, value_error
+from .._parameter import Parameter
+from .._tensor import Tensor
+from ._conv import conv_nd
+from ._conv_geometry import resolve_padding
+
+_PAD_MODES = ("valid", "same", "pad")
+
+
+def _int_tuple(where: str, arg: str, value: Any, ndim: int, *, allow_nchw: bool = False) -> tuple[int, ...]:
+    """An int or a tuple of ``ndim`` ints (or MindSpore's ``(1, 1, *spatial)`` form) -> tuple."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        values: tuple[Any, ...] = (value,) * ndim
+    elif isinstance(value, (tuple, list)):
+        values = tuple(value)
+        if allow_nchw and len(values) == ndim + 2:
+            values = values[2:]
+    else:
+        raise type_error(where, arg, value, f"an int or a tuple of {ndim} ints")
+    if len(values) != ndim or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
+                                  for v in values):
+        raise value_error(where, arg, value, f"an int or a tuple of {ndim} ints")
+    if any(v < 1 for v in values):
+        raise value_error(where, arg, value, "positive ints")
+    return tuple(int(v) for v in values)
+
+
+def _pad_arg(where: str, pad: Any, ndim: int) -> int | tuple[int, ...]:
+    if isinstance(pad, numbers.Integral) and not isinstance(pad, bool):
+        if pad < 0:
+            raise value_error(where, "pad", pad, "an int >= 0")
+        return int(pad)
+    if isinstance(pad, (tuple, list)) and len(pad) == 2 * ndim and all(
+            isinstance(p, numbers.Integral) and not isinstance(p, bool) and p >= 0 for p in pad):
+        return tuple(int(p) for p in pad)
+    raise type_error(where, "pad", pad, f"an int >= 0 or a tuple of {2 * ndim} ints >= 0")
+
+
+class ConvolutionSpec:
+    """Validated convolution arguments shared by the primitives and the nn layers."""
+
+    def __init__(self, where: str, ndim: int, kernel_size: Any, pad_mode: str, pad: Any,
+                 stride: Any, dilation: Any, group: Any, data_format: str) -> None:
+        self.where, self.ndim = where, ndim
+        self.kernel_size = _int_tuple(where, "kernel_size", kernel_size, ndim)
+        self.pad_mode = check_choice(where, "pad_mode", pad_mode, _PAD_MODES)
+        self.pad = _pad_arg(where, pad, ndim)
+        if self.pad_mode != "pad" and self.pad not in (0, (0,) * (2 * ndim)):
+            raise value_error(where, "pad", pad, f"0 when pad_mode is {pad_mode!r} "
+                              "(padding needs pad_mode='pad')")
+        self.stride = _int_tuple(where, "stride", stride, ndim, allow_nchw=True)
+        self.dilation = _int_tuple(where, "dilation", dilation, ndim, allow_nchw=True)
+        self.group = check_int(where, "group", group, minimum=1)
+        layout = "NCHW" if ndim == 2 else "NCDHW"
+        if data_format != layout:
+            if data_format in ("NHWC", "NDHWC"):
+                raise NotImplementedError(f"{where}: data_format {data_format!r} is not supported; "
+                                          f"gpuparam computes in {layout} only.")
+            check_choice(where, "data_format", data_format, (layout,))
+
+    def __call__(self, x: Tensor, weight: Tensor) -> Tensor:
+        """Convolve ``x`` with ``weight`` (both Tensors) and return a Tensor."""
+        for arg, value in (("x", x), ("weight", weight)):
+            if not isinstance(value, Tensor):
+                raise type_error(self.where, arg, value, "a Tensor")
+        if tuple(weight.shape[2:]) != self.kernel_size:
+            raise value_error(self.where, "weight", weight.shape,
+                              f"a weight whose kernel dims are kernel_size {self.kernel_size}")
+        x_array, w_array = x._read(), weight._read()
+        if x_array.ndim != self.ndim + 2:
+            raise value_error(self.where, "x", tuple(x_array.shape),
+                              f"a {self.ndim + 2}-d input ({'NCHW' if self.ndim == 2 else 'NCDHW'})")
+        padding = resolve_padding(self.pad_mode, self.pad, tuple(x_array.shape[2:]),
+                                  self.kernel_size, self.stride, self.dilation, self.where)
+        return Tensor._from_array(conv_nd(x_array, w_array, stride=self.stride, padding=padding,
+                                          dilation=self.dilation, groups=self.group))
+
+
+class _ConvPrimitive:
+    _ndim = 2
+    _layout = "NCHW"
+
+    def __init__(self, out_channel: int, kernel_size: Any, mode: int = 1, pad_mode: str = "valid",
+                 pad: Any = 0, stride: Any = 1, dilation: Any = 1, group: int = 1,
+                 data_format: str | None = None) -> None:
+        where = type(self).__name__
+        self.out_channel = check_int(where, "out_channel", out_channel, minimum=1)
+        if mode != 1:
+            raise value_error(where, "mode", mode, "1 (cross-correlation, MindSpore's only mode)")
+        self._spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, pad, stride,
+                                     dilation, group, data_format or self._layout)
+
+    def __call__(self, x: Tensor, weight: Tensor) -> Tensor:
+        if isinstance(weight, Tensor) and weight.shape and weight.shape[0] != self.out_channel:
+            raise value_error(type(self).__name__, "weight", weight.shape,
+                              f"a weight with out_channel={self.out_channel} rows")
+        return self._spec(x, weight)
+
+
+class Conv2D(_ConvPrimitive):
+    """2-D convolution primitive (NCHW), as ``mindspore.ops.Conv2D``: ``Conv2D(...)(x, weight)``.
+
+    Args:
+        out_channel: Output channels (must equal ``weight.shape[0]``).
+        kernel_size: An int or a pair (must equal ``weight.shape[2:]``).
+        mode: Must be 1.
+        pad_mode: ``'valid'`` (default), ``'same'`` or ``'pad'``.
+        pad: With ``pad_mode='pad'``: an int or ``(top, bottom, left, right)``.
+        stride, dilation: An int, a pair, or MindSpore's 4-tuple ``(1, 1, h, w)``.
+        group: Groups; must divide the input and output channels.
+        data_format: ``'NCHW'`` (``'NHWC'`` raises NotImplementedError).
+    """
+
+
+class Conv3D(_ConvPrimitive):
+    """3-D convolution primitive (NCDHW), as ``mindspore.ops.Conv3D``: ``Conv3D(...)(x, weight)``.
+
+    Arguments as ``Conv2D``, with triples; ``pad`` is an int or
+    ``(head, tail, top, bottom, left, right)``.
+    """
+
+    _ndim = 3
+    _layout = "NCDHW"
+
+
+class Assign:
+    """Write ``value`` into a Parameter in place and return the Parameter (``ops.Assign()``).
+
+    The shape must match; the dtype is cast when the cast is safe (int -> float, lower ->
+    higher precision), else TypeError. A lazy parameter gets a buffer without being
+    initialized first.
+    """
+
+    def __call__(self, variable: Parameter, value: Any) -> Parameter:
+        where = "Assign"
+        if not isinstance(variable, Parameter):
+            raise type_error(where, "variable", variable, "a Parameter")
+        source = value if isinstance(value, Tensor) else Tensor(value)
+        if source.shape != variable.shape:
+            raise value_error(where, "value", source.shape, f"the parameter's shape {variable.shape}")
+        if not can_cast_safely(source.dtype, variable.dtype):
+            raise type_error(where, "value", source,
+                             f"data that casts safely to {variable.dtype}, not {source.dtype}")
+        data = source._read()
+        with variable._lock:
+            if variable._array is None:
+                variable._init, variable._key = None, None
+                variable._set_array(data.astype(variable.dtype.numpy_dtype, copy=True), variable.dtype)
+            else:
+                buffer = variable._read()
+                buffer[...] = data
+                variable._ready = _backend.record_ready_event()
+        return variable
+
+
+def _binary_primitive(name: str, doc: str, op: Any) -> type:
+    def call(self: Any, x: Any, y: Any) -> Tensor:
+        if not isinstance(x, Tensor) and not isinstance(y, Tensor):
+            raise type_error(name, "x", x, "a Tensor (x or y)")
+        return op(x if isinstance(x, Tensor) else Tensor(x), y)
+    return type(name, (), {"__call__": call, "__doc__": doc})
+
+
+Add = _binary_primitive("Add", "Element-wise ``x + y`` (``ops.Add()``).", lambda x, y: x + y)
+Sub = _binary_primitive("Sub", "Element-wise ``x - y`` (``ops.Sub()``).", lambda x, y: x - y)
+Mul = _binary_primitive("Mul", "Element-wise ``x * y`` (``ops.Mul()``).", lambda x, y: x * y)
+MatMul = _binary_primitive("MatMul", "Matrix product ``x @ y`` (``ops.MatMul()``).",
+                           lambda x, y: x @ y)
