@@ -28,8 +28,9 @@ from ._tensor import Array, Shape, sliced_shape
 
 Index = Optional[tuple[slice, ...]]
 
-# Python floats are sampled in float64 and rounded once to narrower dtypes.
-_DRAW_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+# The dtypes ``_random`` draws directly (rounding once from float64); others (bfloat16)
+# are drawn in float64 and rounded once here.
+_DRAW_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 _LINEAR_FNS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
                "conv_transpose2d", "conv_transpose3d")
 NONLINEARITIES = _LINEAR_FNS + ("sigmoid", "tanh", "relu", "leaky_relu", "selu")
@@ -61,7 +62,7 @@ def sample(kind: str, key: _random.Key, shape: Shape, dtype: np.dtype, *args: fl
            index: Index, stream: int = 0) -> Array:
     """Draw ``_random.<kind>(key, shape, ..., index=index)`` as ``dtype`` on the active backend.
 
-    float32/float64 are drawn directly; narrower floats (float16, bfloat16) are drawn
+    float16/32/64 are drawn directly; bfloat16 (NumPy with ``ml_dtypes`` only) is drawn
     in float64 and rounded once.
     """
     draw = getattr(_random, kind)

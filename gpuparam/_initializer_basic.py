@@ -172,7 +172,7 @@ class TruncatedNormal(_Builtin):
 
     Raises:
         ValueError: If ``sigma <= 0``, ``a >= b``, or ``[a, b]`` lies so far in a tail
-            (more than 30 standard deviations from the mean) that it holds no
+            (more than 37.5 standard deviations from the mean) that it holds no
             probability in double precision.
 
     Example:
@@ -192,11 +192,11 @@ class TruncatedNormal(_Builtin):
         if self.a >= self.b:
             raise value_error("TruncatedNormal", "b", self.b, f"greater than `a` ({self.a!r})")
         lo, hi = (self.a - self.mean) / self.sigma, (self.b - self.mean) / self.sigma
-        if lo > 30 or hi < -30:
+        if lo > _random._FAR_TAIL or hi < -_random._FAR_TAIL:
             raise value_error("TruncatedNormal", "a", self.a,
-                              f"with `b` ({self.b!r}) an interval within 30 sigma of the mean "
-                              f"({self.mean!r} +- 30 * {self.sigma!r}); it is "
-                              f"[{lo:.3g}, {hi:.3g}] sigma")
+                              f"with `b` ({self.b!r}) an interval reaching within "
+                              f"{_random._FAR_TAIL} sigma of the mean ({self.mean!r}, sigma "
+                              f"{self.sigma!r}); it is [{lo:.3g}, {hi:.3g}] sigma")
         super().__init__(sigma=self.sigma, mean=self.mean, a=self.a, b=self.b)
 
     def _values(self, shape: Shape, dtype: np.dtype, key: _random.Key, index: Index) -> Array:

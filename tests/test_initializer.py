@@ -342,7 +342,7 @@ def _errors():
          ["TruncatedNormal", "`b`", "greater than `a`", "1.0"]),
         (lambda: TruncatedNormal(1.0, 0.0, 2.0, -2.0), ValueError, ["TruncatedNormal", "`b`"]),
         (lambda: TruncatedNormal(0.01, 0.0, 1.0, 2.0), ValueError,
-         ["TruncatedNormal", "`a`", "30 sigma"]),
+         ["TruncatedNormal", "`a`", "37.5 sigma"]),
         (lambda: Constant("1"), TypeError, ["Constant", "`value`", "'1'"]),
         (lambda: Constant(True), TypeError, ["Constant", "`value`", "True"]),
         (lambda: Constant(float("nan")), ValueError, ["Constant", "`value`", "finite"]),
