@@ -14,8 +14,6 @@ through ``numpy.random.SeedSequence``, so neighbouring tensors are independent.
 
 from __future__ import annotations
 
-import concurrent.futures
-import functools
 import math
 import numbers
 import os
@@ -23,25 +21,21 @@ import threading
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from . import _backend
 from . import _random_kernels as _k
 from ._dtype import DType
 from ._errors import check_int, check_real, check_shape, type_error, value_error
 
-Key = tuple[int, int]
+Key = _k.Key
 
 _U64 = 1 << 64
-_CHUNK = 1 << 15         # elements per NumPy work item: its float64 scratch stays in L2
-_RUN_COST = 300          # a Philox state reset costs about as much as this many draws
 _FAR_TAIL = 37.5         # beyond this many sigmas the normal CDF is subnormal in float64
 
 _lock = threading.Lock()
 _seed: int | None = None
 _process_seed: int | None = None
 _count = 0
-_local = threading.local()
 
 
 # ----------------------------------------------------------------------------- seeds
@@ -161,146 +155,6 @@ def _layout(shape: tuple[int, ...], index: tuple[slice, ...]) -> tuple[int, list
     return base, [m[0] for m in merged], [m[1] for m in merged]
 
 
-# ----------------------------------------------------------------------------- NumPy
-
-
-class _Worker:
-    """One thread's Philox generator, its reusable state dict and float64 scratch."""
-
-    def __init__(self) -> None:
-        self.bitgen = np.random.Philox(0)
-        self.state: dict[str, Any] = {
-            "bit_generator": "Philox", "state": {"counter": [0, 0, 0, 0], "key": [0, 0]},
-            "buffer": [0, 0, 0, 0], "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
-        self.scratch = [np.empty(_CHUNK) for _ in range(5)]
-
-    def run(self, key: Key, stream: int, start: int, count: int) -> np.ndarray:
-        """Return the words of flat elements ``[start, start + count)``."""
-        block, word = divmod(start, 4)
-        self.state["state"]["counter"][:2] = [block, stream]  # NumPy steps it before use
-        self.state["state"]["key"][:] = key
-        self.bitgen.state = self.state
-        return self.bitgen.random_raw(word + count)[word:]
-
-
-def _worker() -> _Worker:
-    worker = getattr(_local, "worker", None)
-    if worker is None:
-        worker = _local.worker = _Worker()
-    return worker
-
-
-_WORKERS = max(1, min(8, os.cpu_count() or 1))
-
-
-@functools.cache
-def _executor() -> concurrent.futures.ThreadPoolExecutor:
-    return concurrent.futures.ThreadPoolExecutor(_WORKERS, thread_name_prefix="gpuparam-rng")
-
-
-def _plan(sizes: tuple[int, ...], strides: tuple[int, ...]) -> int:
-    """Return how many leading dims to loop over before drawing whole spans.
-
-    Compares, from the innermost dim out, the cost of one draw over a block's span
-    with that of one draw per sub-block (each paying a state reset).
-    """
-    cost, depth = float(_RUN_COST + 4), len(sizes)   # one element alone
-    for d in reversed(range(len(sizes))):
-        span = 1 + sum((n - 1) * s for n, s in zip(sizes[d:], strides[d:]))
-        whole, split = _RUN_COST + span, sizes[d] * cost
-        cost, depth = (whole, d) if whole <= split else (split, depth)
-    return depth
-
-
-def _fill(worker: _Worker, key: Key, stream: int, dst: np.ndarray, base: int,
-          strides: tuple[int, ...], depth: int) -> None:
-    if depth > 0:
-        for j in range(dst.shape[0]):
-            _fill(worker, key, stream, dst[j], base + j * strides[0], strides[1:], depth - 1)
-        return
-    span = 1 + sum((n - 1) * s for n, s in zip(dst.shape, strides))
-    raw = worker.run(key, stream, base, span)
-    dst[...] = as_strided(raw, dst.shape, [s * 8 for s in strides])
-
-
-def _numpy_tiles(base: int, sizes: list[int], strides: list[int]) -> list[tuple]:
-    """Cut the result into blocks of at most ``_CHUNK`` elements.
-
-    Each tile is ``(out_start, base, shape, strides)``: a run of the result's flat
-    order whose elements sit at ``base + j . strides`` in the whole tensor.
-    """
-    suffix = [1]
-    for n in reversed(sizes):
-        suffix.insert(0, suffix[0] * n)
-    k = next(d for d in range(len(sizes)) if suffix[d + 1] <= _CHUNK)
-    rows = max(1, _CHUNK // suffix[k + 1])
-    tiles = []
-    for outer in np.ndindex(*sizes[:k]):
-        offset = base + sum(j * s for j, s in zip(outer, strides))
-        start = int(np.ravel_multi_index(outer, sizes[:k])) * suffix[k] if k else 0
-        for a in range(0, sizes[k], rows):
-            b = min(a + rows, sizes[k])
-            tiles.append((start + a * suffix[k + 1], offset + a * strides[k],
-                          (b - a, *sizes[k + 1:]), (strides[k], *strides[k + 1:])))
-    return tiles
-
-
-def _numpy_generate(dist: str, key: Key, stream: int, out: np.ndarray, layout: tuple,
-                    params: tuple[float, ...], clamp: tuple[float, float] | None) -> None:
-    flat = out.reshape(-1)
-    tiles = _numpy_tiles(*layout)
-    plans: dict[tuple, int] = {}
-    for _, _, shape, strides in tiles:
-        if (shape, strides) not in plans:
-            plans[shape, strides] = _plan(shape, strides)
-
-    def work(part: list[tuple]) -> None:
-        worker = _worker()
-        for start, base, shape, strides in part:
-            size = math.prod(shape)
-            if plans[shape, strides] == 0 and 1 + sum(
-                    (n - 1) * s for n, s in zip(shape, strides)) == size:
-                bits = worker.run(key, stream, base, size)   # contiguous: no gather
-            else:
-                bits = np.empty(shape, np.uint64)
-                _fill(worker, key, stream, bits, base, strides, plans[shape, strides])
-            _k.np_transform(dist, bits.reshape(-1), flat[start:start + size], params,
-                            clamp, worker.scratch)
-
-    parts = min(len(tiles), 4 * _WORKERS)
-    if _WORKERS == 1 or parts < 4:
-        work(tiles)
-        return
-    bounds = np.linspace(0, len(tiles), parts + 1).astype(int)
-    list(_executor().map(work, [tiles[a:b] for a, b in zip(bounds[:-1], bounds[1:])]))
-
-
-# ----------------------------------------------------------------------------- CuPy
-
-def _cupy_generate(dist: str, key: Key, stream: int, out: Any, layout: tuple,
-                   params: tuple[float, ...], clamp: tuple[float, float] | None) -> None:
-    base, sizes, strides = layout
-    flat = out.reshape(-1)
-    extra = len(sizes) - _k.MAX_DIMS
-    if extra > 0:  # walk the leading dims here; the kernel walks the last MAX_DIMS
-        inner = math.prod(sizes[extra:])
-        for i, outer in enumerate(np.ndindex(*sizes[:extra])):
-            offset = base + sum(j * s for j, s in zip(outer, strides))
-            _cupy_generate(dist, key, stream, flat[i * inner:(i + 1) * inner],
-                           (offset, sizes[extra:], strides[extra:]), params, clamp)
-        return
-    kernel = _backend.raw_kernel(_k.CUDA_SOURCE, _k.kernel_name(dist, out.dtype),
-                                 _k.CUDA_OPTIONS)
-    n, pad = flat.size, _k.MAX_DIMS - len(sizes)
-    lo, hi = clamp if clamp is not None else (-math.inf, math.inf)
-    p = [np.float64(v) for v in (*params, 0.0, 0.0)[:4]]
-    args = (flat, np.int64(n), np.uint64(key[0]), np.uint64(key[1]), np.uint64(stream), *p,
-            np.float64(lo), np.float64(hi), np.int64(base), np.int32(len(sizes)),
-            *(np.int64(z) for z in sizes + [1] * pad), *(np.int64(s) for s in strides + [0] * pad))
-    quads = (n + 3) // 4
-    kernel((min((quads + 255) // 256, 1 << 16),), (256,), args)
-
-
 # ----------------------------------------------------------------------------- public
 
 _DTYPES = tuple(_k.UNIFORM_SHIFT)
@@ -319,7 +173,15 @@ def _check_dtype(where: str, dtype: Any) -> np.dtype:
 
 def _bounds(where: str, dtype: np.dtype, lo: float, hi: float, hi_open: bool,
             what: str) -> tuple[float, float]:
-    """Return the least ``dtype`` value >= lo and the greatest one below (or at) ``hi``."""
+    """Return the least ``dtype`` value >= lo and the greatest one below (or at) ``hi``.
+
+    Finite bounds must lie within ``dtype``'s range (else values would pile up on its
+    largest value); infinite ones stay infinite.
+    """
+    top = float(np.finfo(dtype).max)
+    if any(math.isfinite(v) and abs(v) > top for v in (lo, hi)):
+        raise value_error(where, what, (lo, hi), f"finite bounds within the {dtype} range "
+                          f"[{-top!r}, {top!r}]")
     t = dtype.type
     low, high = t(lo), t(hi)
     if float(low) < lo:
@@ -347,7 +209,7 @@ def _draw(where: str, dist: str, key: Any, shape: Any, dtype: Any, index: Any, s
     xp = _backend.active_array_module()
     out = xp.empty(tuple(len(range(s.start, s.stop, s.step)) for s in index), dtype)
     if out.size:
-        generate = _numpy_generate if xp is np else _cupy_generate
+        generate = _k.numpy_generate if xp is np else _k.cupy_generate
         generate(dist, key, stream, out, _layout(shape, index), params, clamp)
     return out
 
@@ -359,7 +221,8 @@ def uniform(key: Key, shape: tuple[int, ...], dtype: Any, low: float = 0.0,
     ``low + (high - low) * u`` with ``u`` from the top 24 bits (float16/32) or 53 bits
     (float64) of each word, computed in float64 and rounded once to ``dtype``; a value
     that rounds up to ``high`` becomes the largest ``dtype`` value below it.
-    ``low == high`` gives ``low`` everywhere. Bit-identical on NumPy and CuPy.
+    ``low == high`` gives ``low`` everywhere (it must be a ``dtype`` value then).
+    Bit-identical on NumPy and CuPy.
 
     Args:
         key: The tensor's key (``next_key()``).
@@ -385,12 +248,13 @@ def uniform(key: Key, shape: tuple[int, ...], dtype: Any, low: float = 0.0,
         raise value_error(where, "high", high, f"within float64 range of low ({low!r})")
 
     def params(dtype: np.dtype) -> tuple[tuple[float, ...], tuple[float, float] | None]:
+        clamp = _bounds(where, dtype, low, high, low < high, "(low, high)")
         if low == high:
-            v = float(dtype.type(low))
-            return (0.0, low), (v, v)
-        scale = (high - low) * 2.0 ** -(64 - _k.UNIFORM_SHIFT[dtype])
-        clamp = _bounds(where, dtype, low, high, True, "(low, high)")
-        top = float(dtype.type(low + scale * float((1 << (64 - _k.UNIFORM_SHIFT[dtype])) - 1)))
+            return (0.0, low), clamp
+        bits = 64 - _k.UNIFORM_SHIFT[dtype]
+        scale = (high - low) * 2.0 ** -bits
+        # rounding is monotone: clamp only if the extreme draws can round outside
+        top = float(dtype.type(low + scale * float((1 << bits) - 1)))
         needed = top > clamp[1] or float(dtype.type(low)) < clamp[0]
         return (scale, low), clamp if needed else None
 

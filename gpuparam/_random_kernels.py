@@ -1,264 +1,77 @@
-"""The arithmetic of gpuparam's random numbers, written once for each backend.
+"""The arithmetic of gpuparam's random numbers: one engine per backend.
 
-``CUDA_SOURCE`` holds the CuPy kernels: Philox4x64-10 (as ``numpy.random.Philox``
-computes it) fused with the distribution transforms. The ``np_*`` functions are the
-NumPy transcriptions of those transforms, operation for operation, so that both
-backends round identically: products and sums are separate roundings on both sides
-(the kernels use ``__dmul_rn``/``__dadd_rn`` and are compiled with ``--fmad=false``).
+``_random.cu`` holds the CuPy kernels: Philox4x64-10 (as ``numpy.random.Philox``
+computes it) fused with the distribution transforms. The ``np_*`` functions here are
+their NumPy transcriptions, operation for operation, so that both backends round
+identically: products and sums are separate roundings on both sides (the kernels use
+``__dmul_rn``/``__dadd_rn`` and are compiled with ``--fmad=false``).
 
 Floats from raw bits (``bits`` is one uint64 per element):
 
 - uniform: ``k = bits >> 40`` (24 bits; float16/float32) or ``bits >> 11`` (53 bits;
   float64); ``v = k * scale + low`` with ``scale = (high - low) * 2**-bits``;
-- normal: ``u = (bits >> 12 + 0.5) * 2**-52``, an open-interval grid symmetric
-  about 1/2 on which ``u - 0.5`` and ``1 - u`` are exact; ``v = mean + std * ppnd(u)``;
-- truncated normal: ``p = min(plo + d * u, 1 - 2**-53)``, ``v = mean + std * ppnd(p)``;
+- normal: ``u = ((bits >> 12) + 0.5) * 2**-52``, an open-interval grid symmetric about
+  1/2 on which ``u - 0.5`` and ``1 - u`` are exact; ``v = ppnd(u) * std + mean``;
+- truncated normal: ``p = min(u * d + plo, 1 - 2**-53)``, ``v = ppnd(p) * std + mean``;
 
 then ``v`` is rounded once to the target dtype and clamped (after rounding) to
 ``[clamp_lo, clamp_hi]``, values of the target dtype. ``ppnd`` is Wichura's AS241
 (PPND16), accurate to about 1e-16; it needs only ``log`` and ``sqrt``, so the two
 backends can differ only where ``log`` differs in its last bit (the tails,
 ``|u - 0.5| > 0.425``): everything else is bit-identical.
+
+On NumPy the raw words come from NumPy's own C ``Philox`` (key and counter set through
+``.state``), in tiles of at most ``_CHUNK`` elements shared out to a small thread pool
+(NumPy releases the GIL); a tile of a sliced tensor draws either the span it covers or
+one run per row, whichever costs less. On CuPy one kernel launch writes the result.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
+import math
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
-# Wichura (1988), Algorithm AS 241, Applied Statistics 37(3), 477-484. Highest degree
-# first; denominators end with their constant term 1.
-AS241_A = (2509.0809287301226727, 33430.575583588128105, 67265.770927008700853,
-           45921.953931549871457, 13731.693765509461125, 1971.5909503065514427,
-           133.14166789178437745, 3.3871328727963666080)
-AS241_B = (5226.4952788528545610, 28729.085735721942674, 39307.895800092710610,
-           21213.794301586595867, 5394.1960214247511077, 687.18700749205790830,
-           42.313330701600911252, 1.0)
-AS241_C = (7.74545014278341407640e-4, 0.0227238449892691845833, 0.241780725177450611770,
-           1.27045825245236838258, 3.64784832476320460504, 5.76949722146069140550,
-           4.63033784615654529590, 1.42343711074968357734)
-AS241_D = (1.05075007164441684324e-9, 5.47593808499534494600e-4, 0.0151986665636164571966,
-           0.148103976427480074590, 0.689767334985100004550, 1.67638483018380384940,
-           2.05319162663775882187, 1.0)
-AS241_E = (2.01033439929228813265e-7, 2.71155556874348757815e-5, 1.24266094738807843860e-3,
-           0.0265321895265761230930, 0.296560571828504891230, 1.78482653991729133580,
-           5.46378491116411436990, 6.65790464350110377720)
-AS241_F = (2.04426310338993978564e-15, 1.42151175831644588870e-7, 1.84631831751005468180e-5,
-           7.86869131145613259100e-4, 0.0148753612908506148525, 0.136929880922735805310,
-           0.599832206555887937690, 1.0)
+from . import _backend
 
+Key = tuple[int, int]
+Layout = tuple[int, list[int], list[int]]   # (base, sizes, strides): see _random._layout
+
+CUDA_SOURCE = Path(__file__).with_name("_random.cu").read_text()
+CUDA_OPTIONS = ("--fmad=false",)
+_CONSTANTS = dict(re.findall(r"double (AS241_\w)\[8\] = \{([^}]*)\}", CUDA_SOURCE))
+AS241_A, AS241_B, AS241_C, AS241_D, AS241_E, AS241_F = (
+    tuple(float.fromhex(v) for v in _CONSTANTS[f"AS241_{n}"].replace(",", " ").split())
+    for n in "ABCDEF")
+MAX_DIMS = int(re.findall(r"#define MAXD (\d+)", CUDA_SOURCE)[0])
+PHILOX_M = (0xD2E7470EE14C6C93, 0xCA5A826395121157)
+PHILOX_W = (0x9E3779B97F4A7C15, 0xBB67AE8584CAA73B)
 UNIFORM_SHIFT = {np.dtype(np.float16): 40, np.dtype(np.float32): 40, np.dtype(np.float64): 11}
 NORMAL_SHIFT = 12
 P_MAX = 1.0 - 2.0 ** -53          # largest double below 1: keeps ppnd's argument < 1
-MAX_DIMS = 6                      # dims a kernel walks; more are split on the host
-PHILOX_M = (0xD2E7470EE14C6C93, 0xCA5A826395121157)
-PHILOX_W = (0x9E3779B97F4A7C15, 0xBB67AE8584CAA73B)
-KERNEL_TYPES = {np.dtype(np.float16): "f16", np.dtype(np.float32): "f32",
-                np.dtype(np.float64): "f64"}
+_KERNEL_TYPES = {np.dtype(np.float16): "f16", np.dtype(np.float32): "f32",
+                 np.dtype(np.float64): "f64"}
+
+_CHUNK = 1 << 15         # elements per NumPy tile: its float64 scratch stays in L2
+_RUN_COST = 300          # a Philox state reset costs about as much as this many draws
+_WORKERS = max(1, min(8, os.cpu_count() or 1))
+_local = threading.local()
 
 
-def kernel_name(dist: str, dtype: np.dtype) -> str:
+def kernel_name(dist: str, dtype: Any) -> str:
     """Return the CUDA entry point for ``dist`` ('uniform', 'normal', 'truncnorm')."""
-    return f"gpuparam_{dist}_{KERNEL_TYPES[np.dtype(dtype)]}"
+    return f"gpuparam_{dist}_{_KERNEL_TYPES[np.dtype(dtype)]}"
 
-
-def _c_array(name: str, values: tuple[float, ...]) -> str:
-    # Hex literals carry the exact doubles the NumPy path uses.
-    return f"__constant__ double {name}[8] = {{{', '.join(v.hex() for v in values)}}};"
-
-
-_CUDA_TEMPLATE = r"""
-typedef unsigned long long u64;
-typedef long long i64;
-#define MAXD @MAXD@
-
-@COEFS@
-
-// One round pair of Philox4x64-10 exactly as Random123 / numpy.random.Philox do it.
-__device__ __forceinline__ void philox(u64 c[4], u64 k0, u64 k1) {
-#pragma unroll
-  for (int round = 0; round < 10; ++round) {
-    if (round > 0) { k0 += @W0@ULL; k1 += @W1@ULL; }
-    const u64 hi0 = __umul64hi(@M0@ULL, c[0]), lo0 = @M0@ULL * c[0];
-    const u64 hi1 = __umul64hi(@M1@ULL, c[2]), lo1 = @M1@ULL * c[2];
-    const u64 n0 = hi1 ^ c[1] ^ k0, n2 = hi0 ^ c[3] ^ k1;
-    c[0] = n0; c[1] = lo1; c[2] = n2; c[3] = lo0;
-  }
-}
-
-__device__ __forceinline__ double horner(const double* c, double r) {
-  double t = c[0];
-#pragma unroll
-  for (int i = 1; i < 8; ++i) t = __dadd_rn(__dmul_rn(t, r), c[i]);
-  return t;
-}
-
-// AS241 outside the centre; kept out of line since only ~15% of normal draws get here.
-__device__ __noinline__ double ppnd16_tail(double p, double q) {
-  double r = (q < 0.0) ? p : __dsub_rn(1.0, p);
-  r = sqrt(-log(r));
-  double x;
-  if (r <= 5.0) {
-    r = __dsub_rn(r, 1.6);
-    x = __ddiv_rn(horner(AS241_C, r), horner(AS241_D, r));
-  } else {
-    r = __dsub_rn(r, 5.0);
-    x = __ddiv_rn(horner(AS241_E, r), horner(AS241_F, r));
-  }
-  return (q < 0.0) ? -x : x;
-}
-
-// Wichura's AS241 (PPND16): the standard normal quantile of p in (0, 1).
-__device__ __forceinline__ double ppnd16(double p) {
-  const double q = __dsub_rn(p, 0.5);
-  if (fabs(q) <= 0.425) {
-    const double r = __dsub_rn(0.180625, __dmul_rn(q, q));
-    return __ddiv_rn(__dmul_rn(q, horner(AS241_A, r)), horner(AS241_B, r));
-  }
-  return ppnd16_tail(p, q);
-}
-
-struct F16 {
-  typedef unsigned short T;  // IEEE half bits; cvt.rn is round-to-nearest-even like NumPy
-  static const int SHIFT = 40;
-  __device__ static T from(double v) { T h; asm("cvt.rn.f16.f64 %0, %1;" : "=h"(h) : "d"(v)); return h; }
-  __device__ static double to(T h) { float f; asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h)); return (double)f; }
-  __device__ static void store4(T* o, const T v[4]) {
-    *reinterpret_cast<uint2*>(o) = make_uint2(v[0] | ((unsigned)v[1] << 16), v[2] | ((unsigned)v[3] << 16));
-  }
-};
-struct F32 {
-  typedef float T;
-  static const int SHIFT = 40;
-  __device__ static T from(double v) { return __double2float_rn(v); }
-  __device__ static double to(T f) { return (double)f; }
-  __device__ static void store4(T* o, const T v[4]) {
-    *reinterpret_cast<float4*>(o) = make_float4(v[0], v[1], v[2], v[3]);
-  }
-};
-struct F64 {
-  typedef double T;
-  static const int SHIFT = 11;
-  __device__ static T from(double v) { return v; }
-  __device__ static double to(T d) { return d; }
-  __device__ static void store4(T* o, const T v[4]) {
-    reinterpret_cast<double2*>(o)[0] = make_double2(v[0], v[1]);
-    reinterpret_cast<double2*>(o)[1] = make_double2(v[2], v[3]);
-  }
-};
-
-enum { UNIFORM = 0, NORMAL = 1, TRUNCNORM = 2 };
-
-// p0..p3: uniform (scale, low); normal (mean, std); truncnorm (mean, std, plo, d).
-template <int DIST, class O>
-__device__ __forceinline__ typename O::T transform(u64 bits, double p0, double p1, double p2,
-                                                   double p3, double clo, double chi) {
-  double v;
-  if (DIST == UNIFORM) {
-    v = __dadd_rn(__dmul_rn(__ull2double_rn(bits >> O::SHIFT), p0), p1);
-  } else {
-    const double u = __dmul_rn(__dadd_rn(__ull2double_rn(bits >> @NSHIFT@), 0.5), 0x1p-52);
-    double p = u;
-    if (DIST == TRUNCNORM) p = fmin(__dadd_rn(__dmul_rn(u, p3), p2), @PMAX@);
-    v = __dadd_rn(__dmul_rn(ppnd16(p), p1), p0);
-  }
-  typename O::T out = O::from(v);
-  const double back = O::to(out);
-  if (back > chi) out = O::from(chi);
-  if (back < clo) out = O::from(clo);
-  return out;
-}
-
-// Each thread writes result elements 4t..4t+3; result element r sits at flat offset
-// base + sum_d j_d * stride_d of the whole tensor (j = r unravelled over size[]), and
-// its bits are word (offset % 4) of the Philox block at counter (offset / 4 + 1, stream).
-template <int DIST, class O>
-__device__ __forceinline__ void generate(
-    typename O::T* out, i64 n, u64 k0, u64 k1, u64 stream, double p0, double p1, double p2,
-    double p3, double clo, double chi, i64 base, int nd, const i64 size[MAXD],
-    const i64 stride[MAXD]) {
-  const i64 quads = (n + 3) >> 2;
-  for (i64 t = blockIdx.x * (i64)blockDim.x + threadIdx.x; t < quads;
-       t += (i64)gridDim.x * blockDim.x) {
-    const i64 r0 = t << 2;
-    i64 j[MAXD];
-    i64 w = base, rem = r0;
-#pragma unroll
-    for (int d = MAXD - 1; d >= 0; --d) {
-      j[d] = 0;
-      if (d < nd) {
-        if (d == 0) { j[d] = rem; } else { j[d] = rem % size[d]; rem /= size[d]; }
-        w += j[d] * stride[d];
-      }
-    }
-    typename O::T v[4];
-    u64 c[4];
-    i64 block = -1;
-#pragma unroll
-    for (int e = 0; e < 4; ++e) {
-      if (r0 + e < n) {
-        if ((w >> 2) != block) {
-          block = w >> 2;
-          c[0] = (u64)block + 1; c[1] = stream; c[2] = 0; c[3] = 0;
-          philox(c, k0, k1);
-        }
-        const int word = (int)(w & 3);
-        const u64 bits = word == 0 ? c[0] : word == 1 ? c[1] : word == 2 ? c[2] : c[3];
-        v[e] = transform<DIST, O>(bits, p0, p1, p2, p3, clo, chi);
-#pragma unroll
-        for (int d = MAXD - 1; d >= 0; --d) {  // step the multi-index, carrying outwards
-          if (d < nd) {
-            ++j[d]; w += stride[d];
-            if (d == 0 || j[d] < size[d]) break;
-            w -= j[d] * stride[d]; j[d] = 0;
-          }
-        }
-      }
-    }
-    typename O::T* dst = out + r0;
-    if (r0 + 3 < n && (reinterpret_cast<size_t>(dst) % (4 * sizeof(typename O::T))) == 0) {
-      O::store4(dst, v);
-    } else {
-      for (int e = 0; e < 4 && r0 + e < n; ++e) dst[e] = v[e];
-    }
-  }
-}
-
-#define GP_ENTRY(NAME, DIST, O)                                                          \
-  extern "C" __global__ void NAME(                                                       \
-      O::T* out, i64 n, u64 k0, u64 k1, u64 stream, double p0, double p1, double p2,      \
-      double p3, double clo, double chi, i64 base, int nd, i64 z0, i64 z1, i64 z2, i64 z3, \
-      i64 z4, i64 z5, i64 s0, i64 s1, i64 s2, i64 s3, i64 s4, i64 s5) {                  \
-    const i64 size[MAXD] = {z0, z1, z2, z3, z4, z5};                                     \
-    const i64 stride[MAXD] = {s0, s1, s2, s3, s4, s5};                                   \
-    generate<DIST, O>(out, n, k0, k1, stream, p0, p1, p2, p3, clo, chi, base, nd, size,   \
-                      stride);                                                           \
-  }
-
-GP_ENTRY(gpuparam_uniform_f16, UNIFORM, F16)
-GP_ENTRY(gpuparam_uniform_f32, UNIFORM, F32)
-GP_ENTRY(gpuparam_uniform_f64, UNIFORM, F64)
-GP_ENTRY(gpuparam_normal_f16, NORMAL, F16)
-GP_ENTRY(gpuparam_normal_f32, NORMAL, F32)
-GP_ENTRY(gpuparam_normal_f64, NORMAL, F64)
-GP_ENTRY(gpuparam_truncnorm_f16, TRUNCNORM, F16)
-GP_ENTRY(gpuparam_truncnorm_f32, TRUNCNORM, F32)
-GP_ENTRY(gpuparam_truncnorm_f64, TRUNCNORM, F64)
-"""
-
-_SUBSTITUTIONS = {
-    "@MAXD@": str(MAX_DIMS),
-    "@COEFS@": "\n".join(_c_array(f"AS241_{n}", globals()[f"AS241_{n}"]) for n in "ABCDEF"),
-    "@M0@": hex(PHILOX_M[0]), "@M1@": hex(PHILOX_M[1]),
-    "@W0@": hex(PHILOX_W[0]), "@W1@": hex(PHILOX_W[1]),
-    "@NSHIFT@": str(NORMAL_SHIFT), "@PMAX@": P_MAX.hex(),
-}
-CUDA_SOURCE = _CUDA_TEMPLATE
-for _key, _value in _SUBSTITUTIONS.items():
-    CUDA_SOURCE = CUDA_SOURCE.replace(_key, _value)
-CUDA_OPTIONS = ("--fmad=false",)
 
 # ----------------------------------------------------------------------------- NumPy
-
 
 def _horner(coefs: tuple[float, ...], r: np.ndarray, out: np.ndarray) -> np.ndarray:
     # ((c0 * r + c1) * r + c2) ... as the kernel's horner(); ``out`` must not alias ``r``.
@@ -343,7 +156,144 @@ def np_transform(dist: str, bits: np.ndarray, out: np.ndarray, params: tuple[flo
         np.multiply(v, params[1], out=v)
         np.add(v, params[0], out=v)
     if not wide:
-        out[...] = v  # the one rounding to the target dtype
+        with np.errstate(over="ignore"):  # overflow gives inf, as on the GPU
+            out[...] = v  # the one rounding to the target dtype
     if clamp is not None:
         np.minimum(out, out.dtype.type(clamp[1]), out=out)
         np.maximum(out, out.dtype.type(clamp[0]), out=out)
+
+
+class _Worker:
+    """One thread's Philox generator, its reusable state dict and float64 scratch."""
+
+    def __init__(self) -> None:
+        self.bitgen = np.random.Philox(0)
+        self.state: dict[str, Any] = {
+            "bit_generator": "Philox", "state": {"counter": [0, 0, 0, 0], "key": [0, 0]},
+            "buffer": [0, 0, 0, 0], "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
+        self.scratch = [np.empty(_CHUNK) for _ in range(5)]
+
+    def run(self, key: Key, stream: int, start: int, count: int) -> np.ndarray:
+        """Return the words of flat elements ``[start, start + count)``."""
+        block, word = divmod(start, 4)
+        self.state["state"]["counter"][:2] = [block, stream]  # NumPy steps it before use
+        self.state["state"]["key"][:] = key
+        self.bitgen.state = self.state
+        return self.bitgen.random_raw(word + count)[word:]
+
+
+def _worker() -> _Worker:
+    worker = getattr(_local, "worker", None)
+    if worker is None:
+        worker = _local.worker = _Worker()
+    return worker
+
+
+@functools.cache
+def _executor() -> concurrent.futures.ThreadPoolExecutor:
+    return concurrent.futures.ThreadPoolExecutor(_WORKERS, thread_name_prefix="gpuparam-rng")
+
+
+def _plan(sizes: tuple[int, ...], strides: tuple[int, ...]) -> int:
+    """Return how many leading dims to loop over before drawing whole spans.
+
+    Compares, from the innermost dim out, the cost of one draw over a block's span
+    with that of one draw per sub-block (each paying a state reset).
+    """
+    cost, depth = float(_RUN_COST + 4), len(sizes)   # one element alone
+    for d in reversed(range(len(sizes))):
+        span = 1 + sum((n - 1) * s for n, s in zip(sizes[d:], strides[d:]))
+        whole, split = _RUN_COST + span, sizes[d] * cost
+        cost, depth = (whole, d) if whole <= split else (split, depth)
+    return depth
+
+
+def _fill(worker: _Worker, key: Key, stream: int, dst: np.ndarray, base: int,
+          strides: tuple[int, ...], depth: int) -> None:
+    if depth > 0:
+        for j in range(dst.shape[0]):
+            _fill(worker, key, stream, dst[j], base + j * strides[0], strides[1:], depth - 1)
+        return
+    span = 1 + sum((n - 1) * s for n, s in zip(dst.shape, strides))
+    raw = worker.run(key, stream, base, span)
+    dst[...] = as_strided(raw, dst.shape, [s * 8 for s in strides])
+
+
+def _numpy_tiles(base: int, sizes: list[int], strides: list[int]) -> list[tuple]:
+    """Cut the result into blocks of at most ``_CHUNK`` elements.
+
+    Each tile is ``(out_start, base, shape, strides)``: a run of the result's flat
+    order whose elements sit at ``base + j . strides`` in the whole tensor.
+    """
+    suffix = [1]
+    for n in reversed(sizes):
+        suffix.insert(0, suffix[0] * n)
+    k = next(d for d in range(len(sizes)) if suffix[d + 1] <= _CHUNK)
+    rows = max(1, _CHUNK // suffix[k + 1])
+    tiles = []
+    for outer in np.ndindex(*sizes[:k]):
+        offset = base + sum(j * s for j, s in zip(outer, strides))
+        start = int(np.ravel_multi_index(outer, sizes[:k])) * suffix[k] if k else 0
+        for a in range(0, sizes[k], rows):
+            b = min(a + rows, sizes[k])
+            tiles.append((start + a * suffix[k + 1], offset + a * strides[k],
+                          (b - a, *sizes[k + 1:]), (strides[k], *strides[k + 1:])))
+    return tiles
+
+
+def numpy_generate(dist: str, key: Key, stream: int, out: np.ndarray, layout: Layout,
+                   params: tuple[float, ...], clamp: tuple[float, float] | None) -> None:
+    """Fill ``out`` (C-contiguous) with ``dist`` draws of the elements ``layout`` selects."""
+    flat = out.reshape(-1)
+    tiles = _numpy_tiles(*layout)
+    plans: dict[tuple, int] = {}
+    for _, _, shape, strides in tiles:
+        if (shape, strides) not in plans:
+            plans[shape, strides] = _plan(shape, strides)
+
+    def work(part: list[tuple]) -> None:
+        worker = _worker()
+        for start, base, shape, strides in part:
+            size = math.prod(shape)
+            if plans[shape, strides] == 0 and 1 + sum(
+                    (n - 1) * s for n, s in zip(shape, strides)) == size:
+                bits = worker.run(key, stream, base, size)   # contiguous: no gather
+            else:
+                bits = np.empty(shape, np.uint64)
+                _fill(worker, key, stream, bits, base, strides, plans[shape, strides])
+            np_transform(dist, bits.reshape(-1), flat[start:start + size], params, clamp,
+                         worker.scratch)
+
+    parts = min(len(tiles), 4 * _WORKERS)
+    if _WORKERS == 1 or parts < 4:
+        work(tiles)
+        return
+    bounds = np.linspace(0, len(tiles), parts + 1).astype(int)
+    list(_executor().map(work, [tiles[a:b] for a, b in zip(bounds[:-1], bounds[1:])]))
+
+
+# ----------------------------------------------------------------------------- CuPy
+
+def cupy_generate(dist: str, key: Key, stream: int, out: Any, layout: Layout,
+                  params: tuple[float, ...], clamp: tuple[float, float] | None) -> None:
+    """Launch the kernel that fills ``out`` (a C-contiguous ``cupy.ndarray``)."""
+    base, sizes, strides = layout
+    flat = out.reshape(-1)
+    extra = len(sizes) - MAX_DIMS
+    if extra > 0:  # walk the leading dims here; the kernel walks the last MAX_DIMS
+        inner = math.prod(sizes[extra:])
+        for i, outer in enumerate(np.ndindex(*sizes[:extra])):
+            offset = base + sum(j * s for j, s in zip(outer, strides))
+            cupy_generate(dist, key, stream, flat[i * inner:(i + 1) * inner],
+                          (offset, sizes[extra:], strides[extra:]), params, clamp)
+        return
+    kernel = _backend.raw_kernel(CUDA_SOURCE, kernel_name(dist, out.dtype), CUDA_OPTIONS)
+    n, pad = flat.size, MAX_DIMS - len(sizes)
+    lo, hi = clamp if clamp is not None else (-math.inf, math.inf)
+    p = [np.float64(v) for v in (*params, 0.0, 0.0)[:4]]
+    args = (flat, np.int64(n), np.uint64(key[0]), np.uint64(key[1]), np.uint64(stream), *p,
+            np.float64(lo), np.float64(hi), np.int64(base), np.int32(len(sizes)),
+            *(np.int64(z) for z in sizes + [1] * pad),
+            *(np.int64(s) for s in strides + [0] * pad))
+    quads = (n + 3) // 4   # one thread per Philox block's worth of results
+    kernel((min((quads + 255) // 256, 1 << 16),), (256,), args)

@@ -156,16 +156,29 @@ def kernel_philox(counter: list[np.ndarray], key: tuple[int, int]) -> list[np.nd
 
 def test_transcription_mirrors_the_cuda_source():
     src = K.CUDA_SOURCE
-    for line in ("const u64 hi0 = __umul64hi(0xd2e7470ee14c6c93ULL, c[0]), "
-                 "lo0 = 0xd2e7470ee14c6c93ULL * c[0];",
-                 "const u64 hi1 = __umul64hi(0xca5a826395121157ULL, c[2]), "
-                 "lo1 = 0xca5a826395121157ULL * c[2];",
+    for line in ("const u64 hi0 = __umul64hi(PHILOX_M0, c[0]), lo0 = PHILOX_M0 * c[0];",
+                 "const u64 hi1 = __umul64hi(PHILOX_M1, c[2]), lo1 = PHILOX_M1 * c[2];",
                  "const u64 n0 = hi1 ^ c[1] ^ k0, n2 = hi0 ^ c[3] ^ k1;",
                  "c[0] = n0; c[1] = lo1; c[2] = n2; c[3] = lo0;",
-                 "if (round > 0) { k0 += 0x9e3779b97f4a7c15ULL; k1 += 0xbb67ae8584caa73bULL; }",
+                 "if (round > 0) { k0 += PHILOX_W0; k1 += PHILOX_W1; }",
                  "for (int round = 0; round < 10; ++round)",
-                 "c[0] = (u64)block + 1; c[1] = stream; c[2] = 0; c[3] = 0;"):
+                 "c[0] = (u64)block + 1; c[1] = stream; c[2] = 0; c[3] = 0;",
+                 f"#define PHILOX_M0 {K.PHILOX_M[0]:#X}ULL".replace("0X", "0x"),
+                 f"#define PHILOX_M1 {K.PHILOX_M[1]:#X}ULL".replace("0X", "0x"),
+                 f"#define PHILOX_W0 {K.PHILOX_W[0]:#X}ULL".replace("0X", "0x"),
+                 f"#define PHILOX_W1 {K.PHILOX_W[1]:#X}ULL".replace("0X", "0x"),
+                 # the transforms' constants, shared with the NumPy engine
+                 f"__ull2double_rn(bits >> {K.NORMAL_SHIFT}), 0.5), 0x1p-52)",
+                 f"p = fmin(__dadd_rn(__dmul_rn(u, p3), p2), {K.P_MAX.hex()});",
+                 "struct F16 {\n  typedef unsigned short T;  // IEEE half bits, so that no header "
+                 "is needed\n  static const int SHIFT = 40;",
+                 "struct F32 {\n  typedef float T;\n  static const int SHIFT = 40;",
+                 "struct F64 {\n  typedef double T;\n  static const int SHIFT = 11;"):
         assert line in src, line
+    assert [K.UNIFORM_SHIFT[np.dtype(t)] for t in FLOATS] == [40, 40, 11]
+    assert all(len(c) == 8 for c in (K.AS241_A, K.AS241_B, K.AS241_C, K.AS241_D, K.AS241_E,
+                                     K.AS241_F))
+    assert K.AS241_A[0] == 2509.0809287301226727 and K.AS241_F[-1] == 1.0
 
 
 def test_mulhilo_transcription_against_python_ints():
@@ -395,7 +408,8 @@ def test_truncated_normal_beyond_the_float64_tail_is_a_clear_error():
                                          r"reaching within 37.5 standard deviations"):
         _random.truncated_normal(KEY, (4,), np.float32, 0.0, 1.0, 40.0, 41.0)
     x = _random.truncated_normal(KEY, (1000,), np.float64, 0.0, 1.0, 36.0, 37.0)
-    assert 36.0 <= float(x.min()) and float(x.max()) <= 37.0 and x.mean() < 36.1  # mass hugs the near bound
+    assert 36.0 <= float(x.min()) and float(x.max()) <= 37.0
+    assert x.mean() < 36.1  # the mass hugs the near bound
 
 
 def test_truncated_normal_with_zero_std():
@@ -411,7 +425,7 @@ def test_uniform_never_rounds_up_to_high():
     top = np.nextafter(np.float16(2.0), np.float16(0.0))
     assert x.max() == top and np.count_nonzero(x == top) > 20
     y = _random.uniform(KEY, (N_FIT,), np.float16, 0.1, 0.2)   # 0.1 rounds below 0.1
-    assert float(y.min()) >= 0.1 and float(y.max()) < 0.2  # as Python floats: exact
+    assert float(y.min()) >= 0.1 and float(y.max()) < 0.2      # Python floats: exact
     z = _random.uniform(KEY, (N_FIT,), np.float32, 0.0, 1.0)
     np.testing.assert_array_equal(z * np.float32(2**24), np.round(z * np.float32(2**24)))
 
@@ -419,8 +433,23 @@ def test_uniform_never_rounds_up_to_high():
 def test_uniform_degenerate_interval():
     np.testing.assert_array_equal(_random.uniform(KEY, (3,), np.float32, 0.25, 0.25),
                                   np.full(3, 0.25, np.float32))
-    with pytest.raises(ValueError, match="uniform: `\\(low, high\\)` must be an interval"):
-        _random.uniform(KEY, (3,), np.float32, 1.0 + 1e-10, 1.0 + 2e-10)
+    for low, high in [(1.0 + 1e-10, 1.0 + 2e-10), (0.1, 0.1)]:  # no float32 value inside
+        with pytest.raises(ValueError, match=r"uniform: `\(low, high\)` must be an interval "
+                                             r"holding a float32 value"):
+            _random.uniform(KEY, (3,), np.float32, low, high)
+
+
+def test_values_beyond_the_dtype_range():
+    with pytest.raises(ValueError, match=r"uniform: `\(low, high\)` must be finite bounds "
+                                         r"within the float16 range"):
+        _random.uniform(KEY, (3,), np.float16, 0.0, 1e6)
+    with pytest.raises(ValueError, match=r"truncated_normal: `\(a, b\)` must be finite bounds"):
+        _random.truncated_normal(KEY, (3,), np.float16, 0.0, 1e5, -1e5, 1e5)
+    # unbounded draws overflow to inf silently, on both backends
+    x = _random.normal(KEY, (1000,), np.float16, 0.0, 1e5)
+    assert np.isinf(x).any() and not np.isnan(x).any()
+    y = _random.truncated_normal(KEY, (1000,), np.float16, 0.0, 1e5, 0.0, math.inf)
+    assert float(y.min()) >= 0.0 and np.isinf(y).any()
 
 
 # ----------------------------------------------------------------------------- slicing
@@ -464,10 +493,10 @@ def test_values_do_not_depend_on_chunks_threads_or_strategy(name, monkeypatch):
     shape, index = (6, 40, 50), (slice(1, 5), slice(3, 37, 2), slice(5, 45))
     whole, part = _draw(name, shape, np.float64), _draw(name, shape, np.float64, index=index)
     for chunk, run_cost, workers in [(16, 0, 3), (1000, 10**9, 2), (37, 7, 1), (5000, 300, 8)]:
-        monkeypatch.setattr(_random, "_CHUNK", chunk)
-        monkeypatch.setattr(_random, "_RUN_COST", run_cost)
-        monkeypatch.setattr(_random, "_WORKERS", workers)
-        monkeypatch.setattr(_random, "_local", threading.local())
+        monkeypatch.setattr(K, "_CHUNK", chunk)
+        monkeypatch.setattr(K, "_RUN_COST", run_cost)
+        monkeypatch.setattr(K, "_WORKERS", workers)
+        monkeypatch.setattr(K, "_local", threading.local())
         assert _draw(name, shape, np.float64).tobytes() == whole.tobytes()
         assert _draw(name, shape, np.float64, index=index).tobytes() == part.tobytes()
 
@@ -490,13 +519,13 @@ def test_concurrent_callers_get_the_same_values():
 
 def test_a_small_slice_of_a_huge_tensor_draws_little(monkeypatch):
     drawn = []
-    original = _random._Worker.run
+    original = K._Worker.run
 
     def counting(self, key, stream, start, count):
         drawn.append(count)
         return original(self, key, stream, start, count)
 
-    monkeypatch.setattr(_random._Worker, "run", counting)
+    monkeypatch.setattr(K._Worker, "run", counting)
     shape = (100_000, 100_000, 3)  # 3e10 elements: the whole could not even be allocated
     part = _random.normal(KEY, shape, np.float32, index=(slice(5, 9), slice(10, 20, 3)))
     assert part.shape == (4, 4, 3) and sum(drawn) < 1000
