@@ -82,8 +82,8 @@ def from_name(name: str, where: str = "initializer", arg: str = "init") -> Initi
     """
     cls = INITIALIZER_NAMES.get(name.lower())
     if cls is None:
-        raise value_error(where, arg, name,
-                          f"an initializer name (case-insensitive), one of {sorted(INITIALIZER_NAMES)}")
+        raise value_error(where, arg, name, "an initializer name (case-insensitive), one of "
+                          f"{sorted(INITIALIZER_NAMES)}")
     required = _REQUIRED_ARGUMENTS.get(cls)
     if required is not None:
         raise ValueError(
@@ -102,7 +102,7 @@ def _instance(init: Any, where: str) -> Initializer:
                          "a Tensor, a str, an Initializer or a number (not a bool: use 0 or 1, "
                          "or 'zeros'/'ones')")
     if isinstance(init, numbers.Real):
-        return Constant(init)
+        return Constant(init)  # type: ignore[arg-type]  # any Real: NumPy scalars too
     if isinstance(init, type) and issubclass(init, Initializer):
         raise TypeError(f"{where}: `init` must be an Initializer instance, got the class "
                         f"{init.__name__}; call it: {init.__name__}().")

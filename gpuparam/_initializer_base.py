@@ -17,7 +17,7 @@ import math
 import numbers
 import threading
 from collections.abc import Iterator
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from ._dtype import DType, from_numpy
 from ._errors import check_shape, type_error, value_error
 from ._tensor import Array, Shape, sliced_shape
 
-Index = Optional[tuple[slice, ...]]
+Index = tuple[slice, ...] | None
 
 # The dtypes ``_random`` draws directly (rounding once from float64); others (bfloat16)
 # are drawn in float64 and rounded once here.
@@ -317,9 +317,11 @@ class _Builtin(Initializer):
         if math.prod(wanted) == 0:
             return xp.empty(wanted, dtype=np_dtype)
         if self._elementwise:
-            return self._values(shape, np_dtype, key, index)
-        whole = self._values(shape, np_dtype, key, None)
-        return whole if index is None else xp.ascontiguousarray(whole[index])
+            values = self._values(shape, np_dtype, key, index)
+        else:
+            values = self._values(shape, np_dtype, key, None)
+            values = values if index is None else values[index]
+        return xp.ascontiguousarray(values)  # LAPACK's Q is Fortran-ordered, slices strided
 
     def _initialize(self, arr: Any) -> None:
         # MindSpore's in-place form; the values still come from the device generator.

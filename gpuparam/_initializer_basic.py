@@ -79,10 +79,9 @@ class Constant(_Builtin):
     def __init__(self, value: float) -> None:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise type_error("Constant", "value", value, "an int or a float")
-        value = int(value) if isinstance(value, numbers.Integral) else check_real(
-            "Constant", "value", value)
-        self.value = value
-        super().__init__(value=value)
+        self.value: int | float = (int(value) if isinstance(value, numbers.Integral)
+                                   else check_real("Constant", "value", value))
+        super().__init__(value=self.value)
 
     def _check_dtype(self, dtype: np.dtype) -> None:
         value = self.value
@@ -92,8 +91,9 @@ class Constant(_Builtin):
             magnitude = math.inf
         if is_float(dtype):
             if magnitude > float(np.finfo(dtype).max):
+                limit = np.finfo(dtype).max
                 raise value_error("Constant", "value", value,
-                                  f"finite in {dtype_label(dtype)} (|value| <= {np.finfo(dtype).max})")
+                                  f"finite in {dtype_label(dtype)} (|value| <= {limit})")
             return
         if dtype.kind == "b":
             limits = (0, 1)
@@ -274,7 +274,7 @@ class Dirac(_Builtin):
         xp = _backend.active_array_module()
         out, inp, *spatial = index_grids(xp, shape, index)
         hit = (out % (shape[0] // self.groups)) == inp
-        for axis, size in zip(spatial, shape[2:]):
+        for axis, size in zip(spatial, shape[2:], strict=True):
             hit = hit & (axis == size // 2)
         return hit.astype(dtype)
 

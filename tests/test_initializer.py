@@ -12,7 +12,6 @@ import re
 import numpy as np
 import pytest
 
-import gpuparam
 from gpuparam import Tensor, _random
 from gpuparam import dtype as mstype
 from gpuparam.common import initializer as init
@@ -180,7 +179,8 @@ def test_named_schemes_specialise_variance_scaling():
     x = XavierUniform(2.0)
     assert (x.scale, x.mode, x.distribution) == (4.0, "fan_avg", "uniform")
     h = HeNormal(mode="fan_out", nonlinearity="relu")
-    assert (h.scale, h.mode, h.distribution) == (pytest.approx(2.0), "fan_out", "untruncated_normal")
+    assert (h.scale, h.mode, h.distribution) == (pytest.approx(2.0), "fan_out",
+                                                 "untruncated_normal")
     assert (LecunNormal().mode, LecunNormal().distribution) == ("fan_in", "truncated_normal")
     assert (LecunUniform().scale, LecunUniform().distribution) == (1.0, "uniform")
 
@@ -209,7 +209,8 @@ def test_fans_need_two_dimensions(shape):
     (("conv_transpose1d",), 1.0), (("conv_transpose2d",), 1.0), (("conv_transpose3d",), 1.0),
     (("sigmoid",), 1.0), (("tanh",), 5.0 / 3), (("relu",), math.sqrt(2.0)),
     (("leaky_relu",), math.sqrt(2.0 / (1 + 0.01 ** 2))), (("leaky_relu", 0.2), math.sqrt(2 / 1.04)),
-    (("leaky_relu", 3), math.sqrt(2.0 / 10)), (("selu",), 0.75), (("relu", "ignored"), math.sqrt(2)),
+    (("leaky_relu", 3), math.sqrt(2.0 / 10)), (("selu",), 0.75),
+    (("relu", "ignored"), math.sqrt(2)),
 ])
 def test_calculate_gain_matches_pytorch(args, gain):
     assert calculate_gain(*args) == gain
@@ -231,11 +232,11 @@ def test_calculate_gain_rejects_with_value_error(args, pattern):
 # ----------------------------------------------------------------------------- custom subclass
 
 def _calculate_fan_in_and_fan_out(arr):  # reference page 002, verbatim
-    # calculate fan_in and fan_out. fan_in is the number of input units in `arr` , and fan_out is the number of output units in `arr`.
+    # calculate fan_in and fan_out. fan_in is the number of input units in `arr` , and fan_out is the number of output units in `arr`.  # noqa: E501
     shape = arr.shape
     dimensions = len(shape)
     if dimensions < 2:
-        raise ValueError("'fan_in' and 'fan_out' can not be computed for arr with fewer than"
+        raise ValueError("'fan_in' and 'fan_out' can not be computed for arr with fewer than"  # noqa: UP032
                          " 2 dimensions, but got dimensions {}.".format(dimensions))
     if dimensions == 2:  # Linear
         fan_in = shape[1]
@@ -350,7 +351,8 @@ def _errors():
         (lambda: XavierNormal(-2), ValueError, ["XavierNormal", "`gain`"]),
         (lambda: HeUniform(mode="fan_avg"), ValueError,
          ["HeUniform", "`mode`", "['fan_in', 'fan_out']", "'fan_avg'"]),
-        (lambda: HeNormal(nonlinearity="swish"), ValueError, ["HeNormal", "`nonlinearity`", "'swish'"]),
+        (lambda: HeNormal(nonlinearity="swish"), ValueError,
+         ["HeNormal", "`nonlinearity`", "'swish'"]),
         (lambda: HeNormal(negative_slope="a"), TypeError, ["HeNormal", "`negative_slope`", "'a'"]),
         (lambda: HeUniform(mode=1), TypeError, ["HeUniform", "`mode`"]),
         (lambda: VarianceScaling(0.0), ValueError, ["VarianceScaling", "`scale`", "> 0"]),
@@ -380,13 +382,16 @@ def _errors():
          ["Dirac", "`groups`", "divisor", "(4, 4, 3)", "got 3"]),
         (lambda: initializer(DeltaOrthogonal(), (4, 8, 3)), ValueError,
          ["DeltaOrthogonal", "`shape`", "out (shape[0]) >= in"]),
-        (lambda: initializer(DeltaOrthogonal(), (8, 4)), ValueError, ["DeltaOrthogonal", "`shape`"]),
+        (lambda: initializer(DeltaOrthogonal(), (8, 4)), ValueError,
+         ["DeltaOrthogonal", "`shape`"]),
         # random values need a float dtype (MindSpore silently returns zeros)
         (lambda: initializer("normal", (2, 2), mstype.int32), TypeError,
          ["Normal", "`dtype`", "floating-point", "gpuparam.int32"]),
         (lambda: initializer(Uniform(), (2, 2), mstype.bool_), TypeError, ["Uniform", "`dtype`"]),
-        (lambda: initializer(HeUniform(), (2, 2), mstype.uint8), TypeError, ["HeUniform", "`dtype`"]),
-        (lambda: initializer(Orthogonal(), (2, 2), mstype.int64), TypeError, ["Orthogonal", "`dtype`"]),
+        (lambda: initializer(HeUniform(), (2, 2), mstype.uint8), TypeError,
+         ["HeUniform", "`dtype`"]),
+        (lambda: initializer(Orthogonal(), (2, 2), mstype.int64), TypeError,
+         ["Orthogonal", "`dtype`"]),
         (lambda: initializer(Sparse(0.5), (2, 2), mstype.int8), TypeError, ["Sparse", "`dtype`"]),
         (lambda: initializer(TruncatedNormal(), (2, 2), mstype.int16), TypeError,
          ["TruncatedNormal", "`dtype`"]),

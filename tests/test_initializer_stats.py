@@ -94,13 +94,15 @@ FAN_CASES = [
     pytest.param(XavierUniform(2.0), (300, 400), uniform(2.0 * math.sqrt(6.0 / 700)),
                  id="XavierUniform-Dense"),
     pytest.param(XavierNormal(0.5), (64, 32, 7, 7),
-                 stats.norm(0, 0.5 * math.sqrt(2.0 / (32 * 49 + 64 * 49))), id="XavierNormal-Conv2d"),
+                 stats.norm(0, 0.5 * math.sqrt(2.0 / (32 * 49 + 64 * 49))),
+                 id="XavierNormal-Conv2d"),
     pytest.param(XavierUniform(), (64, 16, 5, 5, 5),
                  uniform(math.sqrt(6.0 / (16 * 125 + 64 * 125))), id="XavierUniform-Conv3d"),
     pytest.param(HeUniform(), (128, 8, 10, 10), uniform(math.sqrt(2.0) * math.sqrt(3.0 / 800)),
                  id="HeUniform-Conv2d-groups"),
     pytest.param(HeUniform(0.1, "fan_out", "leaky_relu"), (64, 16, 5, 5, 5),
-                 uniform(math.sqrt(2.0 / 1.01) * math.sqrt(3.0 / 8000)), id="HeUniform-Conv3d-fan_out"),
+                 uniform(math.sqrt(2.0 / 1.01) * math.sqrt(3.0 / 8000)),
+                 id="HeUniform-Conv3d-fan_out"),
     pytest.param(HeNormal(mode="fan_out", nonlinearity="relu"), (400, 300),
                  stats.norm(0, math.sqrt(2.0) / math.sqrt(400)), id="HeNormal-Dense-fan_out"),
     pytest.param(HeNormal(nonlinearity="tanh"), (96, 4, 16, 17),
@@ -209,8 +211,9 @@ def test_orthogonal_rows_are_uniform_on_the_sphere():
     assert_fits(values, stats.beta(half, half, loc=-1, scale=2))
 
 
-@pytest.mark.parametrize(("shape", "centre"), [((16, 8, 3, 3), (1, 1)), ((16, 8, 4), (1,)),
-                                               ((8, 8, 3, 3, 3), (1, 1, 1)), ((6, 2, 2, 5), (0, 2))])
+@pytest.mark.parametrize(("shape", "centre"), [
+    ((16, 8, 3, 3), (1, 1)), ((16, 8, 4), (1,)), ((8, 8, 3, 3, 3), (1, 1, 1)),
+    ((6, 2, 2, 5), (0, 2))])
 def test_delta_orthogonal(shape, centre):
     gain = 1.5
     w = draw(DeltaOrthogonal(gain), shape)
