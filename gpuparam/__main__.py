@@ -8,6 +8,7 @@ frontend and cuDNN, and which convolution backend runs by default.
 from __future__ import annotations
 
 import os
+from importlib import metadata
 
 from . import __version__, _backend
 
@@ -32,6 +33,17 @@ def _cudnn_version(raw: str | None) -> str | None:
     else:  # cuDNN 8 and earlier: major*1000 + minor*100 + patch
         major, minor, patch = number // 1000, number % 1000 // 100, number % 100
     return f"{major}.{minor}.{patch} ({number})"
+
+
+def _cudnn_wheels() -> str | None:
+    """Installed cuDNN library wheels (``nvidia-cudnn-cu12 9.x``), or ``None``."""
+    found = []
+    for name in ("nvidia-cudnn-cu12", "nvidia-cudnn-cu13"):
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return ", ".join(found) or None
 
 
 def _gib(n: int) -> str:
@@ -100,7 +112,12 @@ def report() -> str:
     lines.append(f"CuPy:            {versions['cupy'] or 'not installed'}")
     lines.append(f"CUDA runtime:    {_cuda_version(versions['cuda_runtime']) or 'not found'}")
     lines.append(f"cuDNN frontend:  {versions['cudnn_frontend'] or 'not installed'}")
-    lines.append(f"cuDNN:           {_cudnn_version(versions['cudnn']) or 'not found'}")
+    cudnn = _cudnn_version(versions["cudnn"])
+    if cudnn is None:
+        wheels = _cudnn_wheels()
+        cudnn = (f"{wheels} installed (the frontend reports the loaded version)" if wheels
+                 else "not found")
+    lines.append(f"cuDNN:           {cudnn}")
     lines += _conv_lines()
     for var in _ENV_VARS:
         if var in os.environ:
