@@ -18,6 +18,8 @@ from ._initializer_base import Index, _Builtin, full_index, sample
 from ._tensor import Array, Shape
 
 _F64 = np.dtype(np.float64)
+# Sparse ranks the scores of this many elements at a time (columns of whole rows).
+_SCORE_BUDGET = 1 << 24
 
 
 def orthogonal_matrix(key: _random.Key, rows: int, cols: int, gain: float) -> Array:
@@ -174,11 +176,17 @@ class Sparse(_Builtin):
         if zeros == 0:
             return values
         row_part, col_part = full_index(shape, index)
-        # Scores of every row for the needed columns: a zero's place depends on its whole column.
-        scores = _random.uniform(key, shape, _F64, index=(slice(0, shape[0], 1), col_part),
-                                 stream=1)
-        rank = xp.argsort(xp.argsort(scores, axis=0, kind="stable"), axis=0, kind="stable")
-        keep = rank[row_part] >= zeros
+        columns = range(col_part.start, col_part.stop, col_part.step)
+        keep = xp.empty(values.shape, dtype=bool)
+        block = max(1, _SCORE_BUDGET // shape[0])
+        for first in range(0, len(columns), block):
+            part = columns[first:first + block]
+            # Scores of every row for these columns: a zero's place depends on its whole column.
+            scores = _random.uniform(key, shape, _F64, stream=1,
+                                     index=(slice(0, shape[0], 1),
+                                            slice(part.start, part[-1] + 1, part.step)))
+            rank = xp.argsort(xp.argsort(scores, axis=0, kind="stable"), axis=0, kind="stable")
+            keep[:, first:first + block] = rank[row_part] >= zeros
         return xp.where(keep, values, xp.zeros((), dtype=dtype))
 
 

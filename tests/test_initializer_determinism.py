@@ -378,3 +378,16 @@ def test_cupy_reproduces_numpy_on_large_tensors(init, shape, how, dtype):
     assert _backend.is_device_array(gpu)
     assert_close(_backend.to_host(gpu), cpu, how, dtype)
     np.testing.assert_array_equal(_backend.to_host(part), _backend.to_host(gpu)[index])
+
+
+def test_sparse_ranks_columns_in_blocks_without_changing_values(monkeypatch):
+    from gpuparam import _initializer_structured
+
+    init, shape = Sparse(0.3), (9, 23)
+    index = _random.normalize_index(shape, (slice(1, 8, 2), slice(2, None, 3)))
+    whole = _backend.to_host(init._generate(shape, np.dtype(np.float32), KEY, None))
+    monkeypatch.setattr(_initializer_structured, "_SCORE_BUDGET", 20)  # two columns a block
+    blocked = _backend.to_host(init._generate(shape, np.dtype(np.float32), KEY, None))
+    part = _backend.to_host(init._generate(shape, np.dtype(np.float32), KEY, index))
+    np.testing.assert_array_equal(blocked, whole)
+    np.testing.assert_array_equal(part, whole[index])
