@@ -29,7 +29,6 @@ one run per row, whichever costs less. On CuPy one kernel launch writes the resu
 from __future__ import annotations
 
 import concurrent.futures
-import functools
 import math
 import os
 import re
@@ -64,6 +63,8 @@ _CHUNK = 1 << 15         # elements per NumPy tile: its float64 scratch stays in
 _RUN_COST = 300          # a Philox state reset costs about as much as this many draws
 _WORKERS = max(1, min(8, os.cpu_count() or 1))
 _local = threading.local()
+_pool: tuple[int, concurrent.futures.ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
 
 
 def kernel_name(dist: str, dtype: Any) -> str:
@@ -189,9 +190,14 @@ def _worker() -> _Worker:
     return worker
 
 
-@functools.cache
 def _executor() -> concurrent.futures.ThreadPoolExecutor:
-    return concurrent.futures.ThreadPoolExecutor(_WORKERS, thread_name_prefix="gpuparam-rng")
+    # One pool per process: a forked child inherits the pool but not its threads.
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = os.getpid(), concurrent.futures.ThreadPoolExecutor(
+                _WORKERS, thread_name_prefix="gpuparam-rng")
+        return _pool[1]
 
 
 def _plan(sizes: tuple[int, ...], strides: tuple[int, ...]) -> int:

@@ -517,6 +517,22 @@ def test_concurrent_callers_get_the_same_values():
         assert got[s].tobytes() == expected[s].tobytes()
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_can_still_generate():
+    expected = _draw("uniform", (512, 1024), np.float32)   # starts the thread pool here
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: must not wait on the parent's (absent) pool threads
+        ok = _draw("uniform", (512, 1024), np.float32).tobytes() == expected.tobytes()
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1" and status == 0
+    os.close(read)
+
+
 def test_a_small_slice_of_a_huge_tensor_draws_little(monkeypatch):
     drawn = []
     original = K._Worker.run
