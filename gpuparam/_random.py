@@ -18,7 +18,7 @@ import math
 import numbers
 import os
 import threading
-from typing import Any
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -193,8 +193,11 @@ def _bounds(where: str, dtype: np.dtype, lo: float, hi: float, hi_open: bool,
     return float(low), float(high)
 
 
+_Params = Callable[[np.dtype], tuple[tuple[float, ...], Optional[tuple[float, float]]]]
+
+
 def _draw(where: str, dist: str, key: Any, shape: Any, dtype: Any, index: Any, stream: Any,
-          params: Any) -> Any:
+          params: _Params) -> Any:
     key = _check_key(where, key)
     shape = check_shape(where, "shape", shape, allow_zero=True)
     dtype = _check_dtype(where, dtype)
@@ -205,12 +208,12 @@ def _draw(where: str, dist: str, key: Any, shape: Any, dtype: Any, index: Any, s
         index = normalize_index(shape, index)
     except (TypeError, ValueError) as exc:
         raise type(exc)(str(exc).replace("normalize_index:", f"{where}:", 1)) from None
-    params, clamp = params(dtype)
+    values, clamp = params(dtype)
     xp = _backend.active_array_module()
     out = xp.empty(tuple(len(range(s.start, s.stop, s.step)) for s in index), dtype)
     if out.size:
         generate = _k.numpy_generate if xp is np else _k.cupy_generate
-        generate(dist, key, stream, out, _layout(shape, index), params, clamp)
+        generate(dist, key, stream, out, _layout(shape, index), values, clamp)
     return out
 
 

@@ -29,6 +29,7 @@ one run per row, whichever costs less. On CuPy one kernel launch writes the resu
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import math
 import os
 import re
@@ -237,9 +238,8 @@ def _numpy_tiles(base: int, sizes: list[int], strides: list[int]) -> list[tuple]
     k = next(d for d in range(len(sizes)) if suffix[d + 1] <= _CHUNK)
     rows = max(1, _CHUNK // suffix[k + 1])
     tiles = []
-    for outer in np.ndindex(*sizes[:k]):
-        offset = base + sum(j * s for j, s in zip(outer, strides))
-        start = int(np.ravel_multi_index(outer, sizes[:k])) * suffix[k] if k else 0
+    for i, outer in enumerate(itertools.product(*map(range, sizes[:k]))):
+        offset, start = base + sum(j * s for j, s in zip(outer, strides)), i * suffix[k]
         for a in range(0, sizes[k], rows):
             b = min(a + rows, sizes[k])
             tiles.append((start + a * suffix[k + 1], offset + a * strides[k],
@@ -288,7 +288,7 @@ def cupy_generate(dist: str, key: Key, stream: int, out: Any, layout: Layout,
     extra = len(sizes) - MAX_DIMS
     if extra > 0:  # walk the leading dims here; the kernel walks the last MAX_DIMS
         inner = math.prod(sizes[extra:])
-        for i, outer in enumerate(np.ndindex(*sizes[:extra])):
+        for i, outer in enumerate(itertools.product(*map(range, sizes[:extra]))):
             offset = base + sum(j * s for j, s in zip(outer, strides))
             cupy_generate(dist, key, stream, flat[i * inner:(i + 1) * inner],
                           (offset, sizes[extra:], strides[extra:]), params, clamp)
