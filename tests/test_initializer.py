@@ -430,3 +430,16 @@ def test_integer_dtypes_work_for_deterministic_initializers():
     assert initializer(Constant(-7), (2,), mstype.int8).asnumpy().tolist() == [-7, -7]
     assert initializer(Constant(2**40), (1,), mstype.int64).asnumpy().tolist() == [2**40]
     assert initializer(Dirac(), (2, 2, 3), mstype.uint8).asnumpy().sum() == 2
+
+
+def test_base_class_keeps_mindspore_kwargs():
+    base = Initializer(a=1, b="x")
+    assert base._kwargs == {"a": 1, "b": "x"} and base.get_config() == {"a": 1, "b": "x"}
+    assert repr(base) == "Initializer(a=1, b='x')"
+
+
+@pytest.mark.parametrize("obj", BUILTINS, ids=lambda o: type(o).__name__)
+def test_zero_size_lazy_tensors_materialize_empty(obj):
+    shape = (4, 2, 0) if isinstance(obj, (Dirac, DeltaOrthogonal)) else (4, 0)
+    t = Tensor(shape=shape, dtype=mstype.float32, init=obj).init_data()
+    assert t.asnumpy().shape == shape and t.asnumpy().dtype == np.float32
