@@ -314,6 +314,19 @@ def test_uniform_transform_matches_python(dtype):
     assert out.max() < high
 
 
+def test_float16_is_rounded_once_from_float64():
+    # via float32 these would first round to a float16 tie, then to even: the wrong side
+    tricky = {1 + 2**-11 + 2**-30: 1 + 2**-10, -(1 + 2**-11 + 2**-30): -(1 + 2**-10),
+              2**-24 * 1.5 + 2**-50: 2**-23, 2**-26: 0.0, 65519.99: 65504.0, 65520.0: math.inf}
+    for value, expected in tricky.items():
+        out = np.empty(4, np.float16)  # uniform with scale 0: exactly `value`, then rounded
+        K.np_transform("uniform", np.arange(4, dtype=np.uint64), out, (0.0, value), None,
+                       [np.empty(4) for _ in range(5)])
+        assert out.tolist() == [expected] * 4
+        if math.isfinite(expected):
+            assert round_to(value, np.float16) == expected
+
+
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("dist", ["normal", "truncnorm"])
 def test_normal_transforms_match_python(dist, dtype):
