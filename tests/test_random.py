@@ -259,6 +259,23 @@ def test_kernel_index_walk_matches_layout(shape, index):
     assert kernel_offsets(flat_index.size, base, sizes, strides) == flat_index.tolist()
 
 
+@pytest.mark.parametrize("name,dist", [("uniform", "uniform"), ("normal", "normal"),
+                                       ("truncated_normal", "truncnorm")])
+def test_kernel_emulation_equals_the_numpy_engine(name, dist, monkeypatch):
+    """The kernel's walk and Philox (transcribed) feed the transform the same words."""
+    shape, index = (9, 10, 11), (slice(1, 8, 3), slice(2, 10), slice(0, 11, 5))
+    captured = {}
+    monkeypatch.setattr(K, "numpy_generate", lambda *args: captured.update(args=args))
+    _draw(name, shape, np.float32, index=index, stream=3)
+    _, key, stream, out, layout, params, clamp = captured["args"]
+    offsets = kernel_offsets(out.size, *layout)
+    bits = kernel_bits(key, stream, np.array(offsets))
+    K.np_transform(dist, bits, out.reshape(-1), params, clamp,
+                   [np.empty(out.size) for _ in range(5)])
+    monkeypatch.undo()
+    assert out.tobytes() == _draw(name, shape, np.float32, index=index, stream=3).tobytes()
+
+
 # ----------------------------------------------------------------------------- transforms
 
 def round_to(value: float, dtype) -> float:
