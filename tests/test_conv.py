@@ -231,20 +231,46 @@ def test_non_contiguous_inputs(xp, backend):
                 args["dilation"], 1, "float64")
 
 
-@pytest.mark.parametrize("budget", [1, 200_000])
-def test_batch_chunks_give_the_same_result(monkeypatch, budget):
-    # A tiny budget makes every sample its own GEMM; padding and float16 staging both
-    # reuse one buffer across chunks.
-    monkeypatch.setitem(_conv_gemm.CHUNK_BYTES, "numpy", budget)
+@pytest.mark.parametrize("budget", [1, 3000, 200_000])
+@pytest.mark.parametrize(("x_shape", "w_shape", "stride", "padding", "dilation"), [
+    ((5, 4, 9, 7), (6, 2, 3, 2), (2, 1), ((2, 1), (0, 1)), (1, 2)),
+    ((3, 2, 6, 5, 7), (4, 1, 2, 3, 2), (1, 2, 1), ((1, 0), (1, 1), (0, 2)), (2, 1, 1)),
+])
+def test_gemm_tiles_give_the_same_result(xp, monkeypatch, budget, x_shape, w_shape, stride,
+                                         padding, dilation):
+    # Budgets below one sample's columns split the output rows into slabs (1 byte: one
+    # row per GEMM); larger ones group samples. Padding and float16 staging reuse one
+    # buffer across tiles.
+    monkeypatch.setitem(_conv_gemm.CHUNK_BYTES, "numpy" if xp is np else "cupy", budget)
     _conv_gemm._plan.cache_clear()
     rng = np.random.default_rng(5)
-    for dtype in ("float32", "float16"):
-        x = rng.standard_normal((5, 4, 9, 7)).astype(dtype)
-        w = rng.standard_normal((6, 2, 3, 2)).astype(dtype)
-        args = dict(stride=(2, 1), padding=((2, 1), (0, 1)), dilation=(1, 2), groups=2)
-        check_close(conv_nd(x, w, backend="gemm", **args), x, w, args["stride"],
-                    args["padding"], args["dilation"], 2, dtype)
-    _conv_gemm._plan.cache_clear()
+    try:
+        for dtype in ("float32", "float16"):
+            x = rng.standard_normal(x_shape).astype(dtype)
+            w = rng.standard_normal(w_shape).astype(dtype)
+            y = conv_nd(xp.asarray(x), xp.asarray(w), stride=stride, padding=padding,
+                        dilation=dilation, groups=2, backend="gemm")
+            check_close(y, x, w, stride, padding, dilation, 2, dtype)
+    finally:
+        _conv_gemm._plan.cache_clear()
+
+
+def test_gemm_tiling_plan():
+    x = np.ones((4, 2, 12, 10), np.float32)
+    w = np.ones((3, 2, 3, 3), np.float32)
+    geom = conv_geometry(x, w, stride=(1, 1), padding=((1, 1), (1, 1)), dilation=(1, 1),
+                         groups=1)
+    per_sample = 18 * 120 * 4
+    for budget, chunk, slab in [(4 * per_sample, 4, 12), (2 * per_sample + 1, 2, 12),
+                                (per_sample // 3, 1, 4), (1, 1, 1)]:
+        _conv_gemm.CHUNK_BYTES["numpy"], saved = budget, _conv_gemm.CHUNK_BYTES["numpy"]
+        try:
+            _conv_gemm._plan.cache_clear()
+            plan = _conv_gemm._plan(geom, True)
+        finally:
+            _conv_gemm.CHUNK_BYTES["numpy"] = saved
+            _conv_gemm._plan.cache_clear()
+        assert (plan.chunk, plan.slab) == (chunk, slab), budget
 
 
 # --------------------------------------------------------------------------- page 000
@@ -568,7 +594,8 @@ class _FakeCudnn:
 
     data_type = SimpleNamespace(HALF="HALF", FLOAT="FLOAT", DOUBLE="DOUBLE")
     heur_mode = SimpleNamespace(A="A", FALLBACK="FALLBACK")
-    numerical_note = SimpleNamespace(TENSOR_CORE="TENSOR_CORE")
+    numerical_note = SimpleNamespace(TENSOR_CORE="TENSOR_CORE",
+                                     DOWN_CONVERT_INPUTS="DOWN_CONVERT_INPUTS")
 
     def __init__(self, reject: bool = False) -> None:
         self.reject, self.graphs, self.streams = reject, [], []
@@ -667,7 +694,11 @@ def test_cudnn_glue_builds_caches_and_computes(fake_cudnn, dtype):
     steps = [name for name, _ in graph.calls]
     assert steps[:3] == ["validate", "build_operation_graph", "create_execution_plans"]
     assert steps[-2:] == ["check_support", "build_plans"]
-    assert ("deselect_numeric_notes" in steps) == (dtype != "float16")  # no TF32 for float32
+    deselected = [args for name, args in graph.calls if name == "deselect_numeric_notes"]
+    if dtype == "float16":
+        assert deselected == []
+    else:  # no TF32 and no down-conversion for float32/float64
+        assert deselected == [(["TENSOR_CORE", "DOWN_CONVERT_INPUTS"],)]
     assert fake.streams == [("handle-0", 4242)] * 2
 
 

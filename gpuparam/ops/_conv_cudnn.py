@@ -167,10 +167,12 @@ def _build(cudnn: ModuleType, handle: Any, x_shape: tuple[int, ...], w_shape: tu
     graph.build_operation_graph()
     graph.create_execution_plans([cudnn.heur_mode.A, cudnn.heur_mode.FALLBACK])
     if dtype_name != "float16" and hasattr(graph, "deselect_numeric_notes"):
-        # Tensor-core engines compute float32 as TF32 (10-bit mantissa); keep full precision
-        # so that cuDNN agrees with the GEMM backend and with NumPy.
-        notes = [getattr(cudnn.numerical_note, name) for name in ("TENSOR_CORE",)
-                 if hasattr(getattr(cudnn, "numerical_note", None), name)]
+        # Tensor-core engines compute float32 as TF32 (10-bit mantissa) and some engines
+        # convert inputs down to half; keep full precision, as PyTorch does with
+        # allow_tf32=False, so that cuDNN agrees with the GEMM backend and with NumPy.
+        known = getattr(cudnn, "numerical_note", None)
+        notes = [getattr(known, name) for name in ("TENSOR_CORE", "DOWN_CONVERT_INPUTS")
+                 if hasattr(known, name)]
         if notes:
             graph.deselect_numeric_notes(notes)
     graph.check_support()

@@ -43,12 +43,14 @@ class _Plan:
     rows: int                 # C_in / groups * prod(kernel): the GEMM's inner dimension
     pixels: int               # prod(output_spatial)
     chunk: int                # samples per GEMM
+    slab: int                 # output rows (first spatial dim) per GEMM
+    plane: int                # output pixels per output row: prod(output_spatial[1:])
     staged: bool              # copy x into a buffer first (padding or a dtype change)
     stage_shape: tuple[int, ...]
     interior: tuple[slice, ...]
     cols_shape: tuple[int, ...]
-    fields_shape: tuple[int, ...]       # (groups, C_in/groups, *kernel, *out_spatial)
-    fields_into_cols: tuple[int, ...]   # strides of that shape inside one sample's columns
+    fields_tail: tuple[int, ...]        # (groups, C_in/groups, *kernel): fields' rows
+    fields_into_cols: tuple[int, ...]   # byte strides of fields' rows and columns in cols
 
 
 @functools.lru_cache(maxsize=256)
@@ -59,23 +61,31 @@ def _plan(geom: ConvGeometry, on_cpu: bool) -> _Plan:
     c_group = geom.in_channels // groups
     rows = c_group * math.prod(geom.kernel)
     pixels = math.prod(geom.output_spatial)
+    plane = pixels // geom.output_spatial[0]
+    budget = CHUNK_BYTES["numpy" if on_cpu else "cupy"]
+    per_row = groups * rows * plane * size
+    # Whole samples per GEMM while one fits the budget; else slabs of output rows, so that
+    # a large 3-d volume never needs its full column matrix at once.
+    slab = max(1, min(geom.output_spatial[0], budget // max(per_row, 1)))
+    width = slab * plane
     # OpenBLAS slows down by a fifth when the columns' row length is a multiple of 256 bytes
     # (cache-set aliasing, measured for 3136 = 56 * 56 floats): pad such rows by 64 bytes.
-    lead = pixels + (64 // size if on_cpu and (pixels * size) % 256 == 0 else 0)
-    budget = CHUNK_BYTES["numpy" if on_cpu else "cupy"]
-    chunk = max(1, min(geom.batch, budget // max(groups * rows * lead * size, 1)))
+    lead = width + (64 // size if on_cpu and (width * size) % 256 == 0 else 0)
+    chunk = 1
+    if slab == geom.output_spatial[0]:
+        chunk = max(1, min(geom.batch, budget // max(groups * rows * lead * size, 1)))
     staged = geom.has_padding or geom.dtype != work
     interior = (slice(None), slice(None)) + tuple(
         slice(b, b + n) for (b, _), n in zip(geom.padding, geom.input_spatial))
-    fields_shape = (groups, c_group, *geom.kernel, *geom.output_spatial)
     # Strides (in bytes) that scatter the receptive fields into the column matrix:
     # row = (c, *kernel) in C order, column = output pixel in C order, rows `lead` apart.
     inner = _c_strides((c_group, *geom.kernel), lead * size)
-    outer = _c_strides(geom.output_spatial, size)
+    outer = _c_strides((slab, *geom.output_spatial[1:]), size)
     fields_into_cols = (rows * lead * size, *inner, *outer)
-    return _Plan(work, geom.out_channels // groups, rows, pixels, chunk, staged,
+    return _Plan(work, geom.out_channels // groups, rows, pixels, chunk, slab, plane, staged,
                  (chunk, geom.in_channels, *geom.padded_spatial), interior,
-                 (chunk, groups, rows, lead), fields_shape, fields_into_cols)
+                 (chunk, groups, rows, lead), (groups, c_group, *geom.kernel),
+                 fields_into_cols)
 
 
 def _c_strides(shape: tuple[int, ...], step: int) -> tuple[int, ...]:
@@ -121,7 +131,7 @@ def _im2col_gemm(xp: Any, x: Any, wmat: Any, geom: ConvGeometry, plan: _Plan, ou
         inner = stage[plan.interior]
     cols = xp.empty(plan.cols_shape, dtype=plan.work)
     as_strided = xp.lib.stride_tricks.as_strided
-    groups_stride = (geom.in_channels // geom.groups)
+    rows_out = geom.output_spatial[0]
     for start in range(0, geom.batch, plan.chunk):
         stop = min(start + plan.chunk, geom.batch)
         n = stop - start
@@ -131,12 +141,23 @@ def _im2col_gemm(xp: Any, x: Any, wmat: Any, geom: ConvGeometry, plan: _Plan, ou
         else:
             src = x[start:stop]
         s_n, s_c, *s_sp = src.strides
-        fields = as_strided(src, shape=(n, *plan.fields_shape), strides=(
-            s_n, s_c * groups_stride, s_c,
-            *(s * d for s, d in zip(s_sp, geom.dilation)),
-            *(s * st for s, st in zip(s_sp, geom.stride))))
-        block = cols[:n]
-        target = as_strided(block, shape=fields.shape,
-                            strides=(block.strides[0], *plan.fields_into_cols))
-        target[...] = fields  # the im2col copy
-        xp.matmul(wmat, block[..., :plan.pixels], out=out[start:stop])
+        field_strides = (s_n, s_c * (geom.in_channels // geom.groups), s_c,
+                         *(s * d for s, d in zip(s_sp, geom.dilation)),
+                         *(s * st for s, st in zip(s_sp, geom.stride)))
+        for first in range(0, rows_out, plan.slab):
+            last = min(first + plan.slab, rows_out)
+            # Receptive fields of output rows [first, last): (n, groups, C/groups, *kernel,
+            # last - first, *out_spatial[1:]), a view that starts at input row first*stride.
+            fields = as_strided(src[:, :, first * geom.stride[0]:],
+                                shape=(n, *plan.fields_tail, last - first,
+                                       *geom.output_spatial[1:]),
+                                strides=field_strides)
+            block = cols[:n]
+            as_strided(block, shape=fields.shape,
+                       strides=(block.strides[0], *plan.fields_into_cols))[...] = fields
+            width = (last - first) * plan.plane
+            target = out[start:stop, :, :, first * plan.plane:first * plan.plane + width]
+            if width == plan.pixels or xp is np:
+                xp.matmul(wmat, block[..., :width], out=target)
+            else:  # CuPy's matmul wants a contiguous `out`
+                target[...] = xp.matmul(wmat, block[..., :width])
