@@ -200,6 +200,7 @@ __device__ __forceinline__ void generate(
   }
 }
 
+// One entry point per (distribution, dtype); z*/s* are size[]/stride[] (MAXD of each).
 #define GP_ENTRY(NAME, DIST, O)                                                          \
   extern "C" __global__ void NAME(                                                       \
       O::T* out, i64 n, u64 k0, u64 k1, u64 stream, double p0, double p1, double p2,      \
