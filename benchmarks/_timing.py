@@ -106,7 +106,7 @@ def torch_cuda_clock(torch: Any) -> Clock:
 
 def time_device(fn: Callable[[Any], Any], clock: Clock, *, repeat: int = 5, warmup: int = 1,
                 setup: Callable[[], Any] | None = None, budget_s: float | None = None,
-                min_repeat: int = 3) -> Timing:
+                min_repeat: int = 3, settle_s: float = 0.0) -> Timing:
     """Time ``fn(setup())`` with ``clock``: ``warmup`` untimed calls, then ``repeat`` timed ones.
 
     ``setup`` (untimed) builds each call's fresh input, e.g. a new lazy tensor; without it
@@ -122,8 +122,15 @@ def time_device(fn: Callable[[Any], Any], clock: Clock, *, repeat: int = 5, warm
         budget_s: If the warm-up shows that ``repeat`` calls would take longer than this,
             time fewer, but at least ``min_repeat`` (the Timing's ``note`` says so).
         min_repeat: The fewest timed calls ``budget_s`` may leave.
+        settle_s: Seconds to sleep first. Thread pools spin for a while after their
+            last task (OpenBLAS, and torch's OpenMP for ``KMP_BLOCKTIME``, 200 ms): on a
+            machine with few cores the previous library's spinning threads would slow
+            this one down (a 256x256 QR took 1 s instead of 5 ms right after torch).
     """
     prepare = setup if setup is not None else (lambda: None)
+    gc.collect()
+    if settle_s > 0:
+        time.sleep(settle_s)
     warm_ms = 0.0
     for _ in range(warmup):
         arg = prepare()
@@ -140,7 +147,6 @@ def time_device(fn: Callable[[Any], Any], clock: Clock, *, repeat: int = 5, warm
     samples = []
     for _ in range(repeat):
         arg = prepare()
-        gc.collect()
         token = clock.start()
         out = fn(arg)
         samples.append(clock.stop(token))
