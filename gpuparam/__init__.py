@@ -18,13 +18,13 @@ from ._parameter import Parameter as Parameter, ParameterTuple as ParameterTuple
 from ._random import get_seed as get_seed, set_seed as set_seed
 from ._tensor import Tensor as Tensor
 
-from . import common as common, nn as nn, ops as ops  # noqa: E402  (need the layers above)
+from . import common as common, context as context, nn as nn, ops as ops  # noqa: E402  (need the layers above)
 
 __version__ = "0.1.0"
 
 from_dlpack = Tensor.from_dlpack
 
-__all__ = ["Parameter", "ParameterTuple", "Tensor", "common", "nn", "ops", "bool_", "dtype", "dtype_to_nptype", "dtype_to_pytype", "float16",
+__all__ = ["Parameter", "ParameterTuple", "Tensor", "common", "context", "nn", "ops", "bool_", "dtype", "dtype_to_nptype", "dtype_to_pytype", "float16",
            "float32", "float64", "from_dlpack", "get_context", "get_seed", "int16",
            "int32", "int64", "int8", "pytype_to_dtype", "set_context", "set_seed", "stream",
            "uint16", "uint32", "uint64", "uint8"]

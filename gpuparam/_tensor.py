@@ -227,26 +227,32 @@ class Tensor:
 
     @property
     def shape(self) -> Shape:
+        """The shape, a tuple of ints (known even while the tensor is lazy)."""
         return self._shape
 
     @property
     def dtype(self) -> DType:
+        """The gpuparam dtype (``gpuparam.float32``, ...)."""
         return self._dtype
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions."""
         return len(self._shape)
 
     @property
     def size(self) -> int:
+        """The number of elements."""
         return int(np.prod(self._shape, dtype=np.int64))
 
     @property
     def nbytes(self) -> int:
+        """The bytes the data takes (or will take, while lazy)."""
         return self.size * self._dtype.itemsize
 
     @property
     def itemsize(self) -> int:
+        """The bytes of one element."""
         return self._dtype.itemsize
 
     def __len__(self) -> int:
@@ -272,6 +278,7 @@ class Tensor:
         return self.asnumpy().item()
 
     def tolist(self) -> Any:
+        """Return the data as nested Python lists. May synchronize the device."""
         return self.asnumpy().tolist()
 
     def __bool__(self) -> bool:
@@ -325,9 +332,11 @@ class Tensor:
         return Tensor._from_array(self._read().astype(target.numpy_dtype))
 
     def copy(self) -> Tensor:
+        """Return a copy on the same device."""
         return Tensor._from_array(self._read().copy())
 
     def reshape(self, *shape: Any) -> Tensor:
+        """Return the data with a new shape (``t.reshape(3, 2)`` or ``t.reshape((3, 2))``)."""
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = tuple(shape[0])
         try:
@@ -337,9 +346,11 @@ class Tensor:
                               f"a shape with {self.size} elements ({exc})") from None
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Return the sum over ``axis`` (all elements when ``None``), as ``numpy.sum``."""
         return Tensor._from_array(self._read().sum(axis=axis, keepdims=keepdims))
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Return the mean over ``axis`` (all elements when ``None``), as ``numpy.mean``."""
         return Tensor._from_array(self._read().mean(axis=axis, keepdims=keepdims))
 
     # ------------------------------------------------------------------ indexing

@@ -282,6 +282,7 @@ class SequentialCell(Cell):
         return list(self.__dict__["_cells"].values())[index]
 
     def construct(self, x: Any) -> Any:
+        """Call each cell on the output of the one before."""
         for cell in self.__dict__["_cells"].values():
             x = cell(x)
         return x
@@ -291,9 +292,11 @@ class CellList(SequentialCell):
     """A list of cells (named ``0``, ``1``, ...) that is not itself callable in order."""
 
     def append(self, cell: Cell) -> None:
+        """Add ``cell`` at the end, named by its position."""
         if not isinstance(cell, Cell):
             raise type_error("CellList.append", "cell", cell, "a Cell")
         setattr(self, str(len(self)), cell)
 
     def construct(self, *inputs: Any) -> Any:
+        """Not callable: a CellList only holds cells."""
         raise NotImplementedError("CellList holds cells; call them one by one.")
