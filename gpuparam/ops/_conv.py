@@ -97,17 +97,6 @@ def conv_nd(x: Any, weight: Any, *, stride: Any, padding: Any, dilation: Any, gr
         _last.dispatch = ConvDispatch("gemm", "the GEMM backend was asked for")
         return conv_gemm(x, weight, geom)
     reason = cudnn_unavailable_reason(x)
-    if choice == "cudnn":
-        if reason is None:
-            try:
-                y = conv_cudnn(x, weight, geom)
-            except CudnnUnsupported as exc:
-                reason = str(exc)
-            else:
-                _last.dispatch = ConvDispatch("cudnn", None)
-                return y
-        raise RuntimeError(f"{where}: the cuDNN convolution backend was asked for, but "
-                           f"{reason}. Use backend='gemm' or 'auto' (or {ENV_VAR}=auto).")
     if reason is None:
         try:
             y = conv_cudnn(x, weight, geom)
@@ -116,6 +105,9 @@ def conv_nd(x: Any, weight: Any, *, stride: Any, padding: Any, dilation: Any, gr
         else:
             _last.dispatch = ConvDispatch("cudnn", None)
             return y
+    if choice == "cudnn":
+        raise RuntimeError(f"{where}: the cuDNN convolution backend was asked for, but "
+                           f"{reason}. Use backend='gemm' or 'auto' (or {ENV_VAR}=auto).")
     if _LOG.isEnabledFor(logging.DEBUG):
         _LOG.debug("%s: GEMM backend, because %s", where, reason)
     _last.dispatch = ConvDispatch("gemm", reason)

@@ -153,9 +153,12 @@ def _im2col_gemm(xp: Any, x: Any, wmat: Any, geom: ConvGeometry, plan: _Plan, ou
                                        *geom.output_spatial[1:]),
                                 strides=field_strides)
             block = cols[:n]
-            as_strided(block, shape=fields.shape,
-                       strides=(block.strides[0], *plan.fields_into_cols))[...] = fields
             width = (last - first) * plan.plane
+            if width == plan.cols_shape[-1]:  # unpadded rows: a plain reshape is the view
+                block.reshape(fields.shape)[...] = fields
+            else:
+                as_strided(block, shape=fields.shape,
+                           strides=(block.strides[0], *plan.fields_into_cols))[...] = fields
             target = out[start:stop, :, :, first * plan.plane:first * plan.plane + width]
             if width == plan.pixels or xp is np:
                 xp.matmul(wmat, block[..., :width], out=target)
