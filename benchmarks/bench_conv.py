@@ -22,6 +22,7 @@ import math
 import os
 import statistics
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,7 @@ CASES = [
     ("Conv2d ResNet 3x3", (8, 64, 56, 56), (64, 64, 3, 3), "same"),
     ("Conv3D page 000", (16, 3, 10, 32, 32), (32, 3, 4, 3, 3), "valid"),
 ]
+_SETTLE_S = 0.3
 
 
 def _blocks(fns: dict[str, tuple[Callable[[Any], Any], Clock]], repeat: int, warmup: int,
@@ -55,6 +57,9 @@ def _blocks(fns: dict[str, tuple[Callable[[Any], Any], Clock]], repeat: int, war
         if count == 0:
             continue
         for name, (fn, clock) in fns.items():
+            # OpenBLAS's workers spin for ~0.1 s after a GEMM before they sleep, and torch's
+            # OpenMP workers similarly: let the other library's threads go idle first.
+            time.sleep(_SETTLE_S)
             timing = time_device(fn, clock, repeat=count, warmup=warmup)
             samples[name].extend(timing.samples_ms)
     return samples
