@@ -242,3 +242,18 @@ def test_depend_inserts_no_host_synchronization(monkeypatch):
         ops.depend(b, a)
         (b + 1)._read()
     assert calls == []
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "match"), [
+    ({"pad_mode": "pad", "pad": -1}, ValueError, "Conv2D: `pad`"),
+    ({"pad_mode": "pad", "pad": (1, 2, 3)}, ValueError, "Conv2D: `pad`"),
+    ({"pad_mode": "pad", "pad": 1.5}, TypeError, "Conv2D: `pad`"),
+    ({"stride": (1, 2, 3)}, ValueError, "Conv2D: `stride`"),
+    ({"dilation": 0}, ValueError, "Conv2D: `dilation`"),
+    ({"kernel_size": True}, TypeError, "Conv2D: `kernel_size`"),
+    ({"group": 0}, ValueError, "Conv2D: `group`"),
+    ({"data_format": "NCDHW"}, ValueError, "Conv2D: `data_format`"),
+])
+def test_conv_primitive_rejects_bad_arguments_at_construction(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        ops.Conv2D(**{"out_channel": 4, "kernel_size": 3, **kwargs})

@@ -16,38 +16,18 @@ from .._errors import check_choice, check_int, type_error, value_error
 from .._parameter import Parameter
 from .._tensor import Tensor
 from ._conv import conv_nd
-from ._conv_geometry import resolve_padding
+from ._conv_geometry import _pad_values, int_tuple, resolve_padding
 
 _PAD_MODES = ("valid", "same", "pad")
 
 
-def _int_tuple(where: str, arg: str, value: Any, ndim: int, *, allow_nchw: bool = False) -> tuple[int, ...]:
-    """An int or a tuple of ``ndim`` ints (or MindSpore's ``(1, 1, *spatial)`` form) -> tuple."""
+def _spatial_tuple(where: str, arg: str, value: Any, ndim: int) -> tuple[int, ...]:
+    """An int, a tuple of ``ndim`` ints, or MindSpore's ``(1, 1, *spatial)`` form -> tuple."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        values: tuple[Any, ...] = (value,) * ndim
-    elif isinstance(value, (tuple, list)):
-        values = tuple(value)
-        if allow_nchw and len(values) == ndim + 2:
-            values = values[2:]
-    else:
-        raise type_error(where, arg, value, f"an int or a tuple of {ndim} ints")
-    if len(values) != ndim or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
-                                  for v in values):
-        raise value_error(where, arg, value, f"an int or a tuple of {ndim} ints")
-    if any(v < 1 for v in values):
-        raise value_error(where, arg, value, "positive ints")
-    return tuple(int(v) for v in values)
-
-
-def _pad_arg(where: str, pad: Any, ndim: int) -> int | tuple[int, ...]:
-    if isinstance(pad, numbers.Integral) and not isinstance(pad, bool):
-        if pad < 0:
-            raise value_error(where, "pad", pad, "an int >= 0")
-        return int(pad)
-    if isinstance(pad, (tuple, list)) and len(pad) == 2 * ndim and all(
-            isinstance(p, numbers.Integral) and not isinstance(p, bool) and p >= 0 for p in pad):
-        return tuple(int(p) for p in pad)
-    raise type_error(where, "pad", pad, f"an int >= 0 or a tuple of {2 * ndim} ints >= 0")
+        value = (value,) * ndim
+    elif isinstance(value, (tuple, list)) and len(value) == ndim + 2 and tuple(value[:2]) == (1, 1):
+        value = tuple(value[2:])
+    return int_tuple(where, arg, value, ndim, minimum=1)
 
 
 class ConvolutionSpec:
@@ -56,14 +36,16 @@ class ConvolutionSpec:
     def __init__(self, where: str, ndim: int, kernel_size: Any, pad_mode: str, pad: Any,
                  stride: Any, dilation: Any, group: Any, data_format: str) -> None:
         self.where, self.ndim = where, ndim
-        self.kernel_size = _int_tuple(where, "kernel_size", kernel_size, ndim)
+        self.kernel_size = _spatial_tuple(where, "kernel_size", kernel_size, ndim)
         self.pad_mode = check_choice(where, "pad_mode", pad_mode, _PAD_MODES)
-        self.pad = _pad_arg(where, pad, ndim)
-        if self.pad_mode != "pad" and self.pad not in (0, (0,) * (2 * ndim)):
+        self.pad = pad
+        # Checked now rather than at the first call, so a bad layer fails where it is built.
+        pads = _pad_values(where, "pad", pad, ndim)
+        if self.pad_mode != "pad" and any(pads):
             raise value_error(where, "pad", pad, f"0 when pad_mode is {pad_mode!r} "
                               "(padding needs pad_mode='pad')")
-        self.stride = _int_tuple(where, "stride", stride, ndim, allow_nchw=True)
-        self.dilation = _int_tuple(where, "dilation", dilation, ndim, allow_nchw=True)
+        self.stride = _spatial_tuple(where, "stride", stride, ndim)
+        self.dilation = _spatial_tuple(where, "dilation", dilation, ndim)
         self.group = check_int(where, "group", group, minimum=1)
         layout = "NCHW" if ndim == 2 else "NCDHW"
         if data_format != layout:
