@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gpuparam import _backend
+from gpuparam import _backend, _random
 
 
 @functools.cache
@@ -32,7 +32,10 @@ def xp(request: pytest.FixtureRequest) -> Iterator[object]:
 
 
 @pytest.fixture(autouse=True)
-def _restore_backend() -> Iterator[None]:
-    previous = _backend._chosen
+def _restore_backend_and_seed() -> Iterator[None]:
+    """Each test starts and ends with the same backend and generator state."""
+    backend = _backend._chosen
+    seed_state = (_random._seed, _random._count)
     yield
-    _backend._chosen = previous
+    _backend._chosen = backend
+    _random._seed, _random._count = seed_state
