@@ -154,6 +154,67 @@ def time_device(fn: Callable[[Any], Any], clock: Clock, *, repeat: int = 5, warm
     return Timing(tuple(samples), warmup, note)
 
 
+@dataclass
+class Job:
+    """One contender of ``time_interleaved``: ``fn(setup())`` timed with ``clock``."""
+
+    fn: Callable[[Any], Any]
+    clock: Clock
+    setup: Callable[[], Any] | None = None
+
+
+def _call(job: Job, timed: bool) -> float:
+    arg = job.setup() if job.setup is not None else None
+    if timed:
+        token = job.clock.start()
+        out = job.fn(arg)
+        return job.clock.stop(token)
+    job.clock.sync()
+    t0 = time.perf_counter()
+    out = job.fn(arg)
+    job.clock.sync()
+    del out
+    return (time.perf_counter() - t0) * 1e3
+
+
+def time_interleaved(jobs: Sequence[Job], *, repeat: int = 5, warmup: int = 1,
+                     budget_s: float | None = None, min_repeat: int = 3,
+                     settle_s: float = 0.3) -> list[Timing]:
+    """Time several contenders in rounds (A B C, A B C, ...); one Timing per job.
+
+    Alternating spreads slow drifts of the machine (other processes, clock speed)
+    over every contender alike, so their ratio is steadier than with one block of
+    repeats after another. Each switch pauses ``settle_s`` first: thread pools spin
+    for a while after their last task (OpenBLAS; torch's OpenMP for ``KMP_BLOCKTIME``,
+    200 ms), and on a machine with few cores the previous contender's spinning threads
+    slow the next one down (a 256x256 QR took 1 s instead of 5 ms right after torch).
+
+    Args:
+        jobs: The contenders.
+        repeat, warmup, budget_s, min_repeat: As for ``time_device``; the budget is
+            per job, and the round count is cut for all jobs alike.
+        settle_s: Pause before each call of a job that follows another job.
+    """
+    gc.collect()
+    warm = [0.0] * len(jobs)
+    for _ in range(warmup):
+        for i, job in enumerate(jobs):
+            time.sleep(settle_s)
+            warm[i] = _call(job, timed=False)
+    note = ""
+    slowest = max(warm) if warm else 0.0
+    if budget_s is not None and slowest * repeat > budget_s * 1e3 and repeat > min_repeat:
+        repeat = max(min_repeat, int(budget_s * 1e3 // max(slowest, 1e-3)))
+        note = f"{repeat} repeats (budget)"
+    samples: list[list[float]] = [[] for _ in jobs]
+    for _ in range(repeat):
+        for i, job in enumerate(jobs):
+            if len(jobs) > 1 or not samples[i]:
+                time.sleep(settle_s)
+            samples[i].append(_call(job, timed=True))
+    return [Timing(tuple(s), warmup, note) for s in samples]
+
+
 def time_host(fn: Callable[[Any], Any], **kwargs: Any) -> Timing:
     """``time_device`` with the host clock (see there for the arguments)."""
     return time_device(fn, host_clock(), **kwargs)
@@ -223,6 +284,10 @@ def environment(torch: Any = None) -> dict[str, str]:
         info["sched_cpus"] = str(len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         pass
+    try:  # other processes' load skews CPU timings: record it
+        info["loadavg_1m"] = f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        pass
     if torch is not None:
         info["torch"] = torch.__version__
         info["torch_threads"] = str(torch.get_num_threads())
@@ -261,6 +326,26 @@ def _proc_status_kib(field_name: str) -> int:
     except OSError:
         pass
     return 0
+
+
+def keep_freed_memory() -> bool:
+    """Make glibc keep freed memory mapped, so that a big allocation reuses faulted pages.
+
+    By default glibc returns every allocation above 32 MiB to the kernel when freed;
+    the next one page-faults all of it again (about 11 ms per 256 MiB here, and in a
+    VM sometimes 300 ms more). Timing fresh tensors then measures the kernel more than
+    the library. With this, a repeat reuses the previous repeat's pages, as a memory
+    pool would (CuPy's pool does the same on the GPU). Returns False where it cannot
+    apply (not glibc).
+    """
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3  # from <malloc.h>
+        return bool(libc.mallopt(m_mmap_threshold, ctypes.c_int(1 << 30))
+                    and libc.mallopt(m_trim_threshold, ctypes.c_int(2**31 - 1)))
+    except (OSError, AttributeError):
+        return False
 
 
 def try_import_torch() -> Any:

@@ -8,7 +8,10 @@ after a warm-up, of:
 
 - gpuparam: ``initializer(X, shape, float32).init_data()``; every repeat creates a
   fresh lazy tensor (untimed) and times its materialization, allocation included,
-  since allocating is part of what ``init_data`` does;
+  since allocating is part of what ``init_data`` does. On the CPU glibc is told to
+  keep freed memory (``_timing.keep_freed_memory``), so the allocation reuses the
+  previous repeat's pages, as CuPy's memory pool does on the GPU; ``--fresh-pages``
+  times the first-touch page faults too;
 - torch: the matching ``torch.nn.init.*_`` filling a ``torch.empty`` allocated once
   before the repeats (on the GPU run: a CUDA tensor);
 - floor: the cheapest way to fill a preallocated array with the same kind of values
@@ -42,9 +45,9 @@ import numpy as np
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [_HERE, os.path.dirname(_HERE)]  # _timing, and this checkout's gpuparam
-from _timing import (Clock, cupy_clock, environment, fmt_ms, fmt_ratio, host_clock,  # noqa: E402
-                     print_environment, print_table, time_device, torch_cuda_clock,
-                     try_import_torch)
+from _timing import (Clock, Job, cupy_clock, environment, fmt_ms, fmt_ratio,  # noqa: E402
+                     host_clock, keep_freed_memory, print_environment, print_table,
+                     time_device, time_interleaved, torch_cuda_clock, try_import_torch)
 
 import gpuparam  # noqa: E402
 from gpuparam import _backend  # noqa: E402
@@ -166,7 +169,7 @@ def copy_bandwidth(xp: Any, clock: Clock, nbytes: int = 1 << 30) -> float:
     """Bytes per second of a device-to-device copy of ``nbytes``, reads plus writes."""
     src = xp.ones(nbytes // 4, dtype=np.float32)
     dst = xp.empty_like(src)
-    timing = time_device(lambda _: dst.data.copy_from_device(src.data, src.nbytes), clock,
+    timing = time_device(lambda _: dst.data.copy_from_device_async(src.data, src.nbytes), clock,
                          repeat=10, warmup=2)
     return 2 * src.nbytes / (timing.median_ms * 1e-3)
 
@@ -184,11 +187,10 @@ def parse_shape(text: str) -> tuple[int, ...]:
 
 
 def reduced(shape: tuple[int, ...], max_elements: int | None) -> tuple[int, ...]:
-    """Halve the largest dimension until the shape holds at most ``max_elements``."""
+    """Halve every dimension (keeping the aspect) until the shape holds at most ``max_elements``."""
     dims = list(shape)
     while max_elements is not None and math.prod(dims) > max_elements and max(dims) > 1:
-        i = dims.index(max(dims))
-        dims[i] //= 2
+        dims = [max(1, d // 2) for d in dims]
     return tuple(dims)
 
 
@@ -206,6 +208,9 @@ def run(args: argparse.Namespace) -> None:
             torch_device = "cuda" if on_gpu else "cpu"
 
     info = environment(torch)
+    if not on_gpu:
+        info["allocator"] = ("fresh pages (page faults timed)" if args.fresh_pages
+                             else "freed memory kept" if keep_freed_memory() else "default")
     print_environment(info)
     clock = cupy_clock(xp) if on_gpu else host_clock()
     tclock = torch_cuda_clock(torch) if (torch is not None and on_gpu) else host_clock()
@@ -222,7 +227,8 @@ def run(args: argparse.Namespace) -> None:
         raise SystemExit(f"bench_init: --only {args.only!r} matches no initializer")
 
     floor_name = "cupy ms" if on_gpu else "numpy ms"
-    headers = ["initializer", "shape", "gpuparam ms", "torch ms", floor_name, "torch/gpuparam"]
+    headers = ["initializer", "shape", "gpuparam ms", "torch ms", floor_name, "torch/gpuparam",
+               "repeats"]
     if on_gpu:
         headers += ["GB/s written", "% of copy"]
     rows = []
@@ -231,27 +237,26 @@ def run(args: argparse.Namespace) -> None:
         for case in selected:
             shape = reduced(asked, case.max_elements)
             label = "x".join(map(str, shape)) + ("" if shape == asked else " (reduced)")
-            timing_kw = dict(repeat=args.repeat, warmup=args.warmup, budget_s=args.budget,
-                             settle_s=args.settle)
-
-            maker = case.make
-            ours = time_device(lambda t: t.init_data(), clock,
-                               setup=lambda: gi.initializer(maker(), shape, gpuparam.float32),
-                               **timing_kw)
-            theirs = None
+            maker, fill = case.make, case.torch_fill
+            jobs = [Job(lambda t: t.init_data(), clock,
+                        lambda: gi.initializer(maker(), shape, gpuparam.float32))]
+            target = None
             if torch is not None:
                 target = torch.empty(shape, dtype=torch.float32, device=torch_device)
-                fill = case.torch_fill
-                theirs = time_device(lambda _: fill(torch, target), tclock, **timing_kw)
-                del target
+                jobs.append(Job(lambda _: fill(torch, target), tclock))
             out = xp.empty(shape, dtype=np.float32)
-            floor = time_device(floor_fill(case.floor, xp, out, rng), clock, **timing_kw)
-            del out
+            jobs.append(Job(floor_fill(case.floor, xp, out, rng), clock))
+            timings = time_interleaved(jobs, repeat=args.repeat, warmup=args.warmup,
+                                       budget_s=args.budget, settle_s=args.settle)
+            ours, floor = timings[0], timings[-1]
+            theirs = timings[1] if target is not None else None
+            del target, out
 
             notes = "; ".join(n for n in (ours.note,) if n)
             row = [case.name, label, fmt_ms(ours.median_ms),
                    fmt_ms(theirs.median_ms if theirs else None), fmt_ms(floor.median_ms),
-                   fmt_ratio(theirs.median_ms if theirs else None, ours.median_ms)]
+                   fmt_ratio(theirs.median_ms if theirs else None, ours.median_ms),
+                   str(len(ours.samples_ms))]
             if on_gpu:
                 written = math.prod(shape) * 4 / (ours.median_ms * 1e-3)
                 row += [f"{written / 1e9:.0f}", f"{100 * written / bandwidth:.0f}%"]
@@ -279,8 +284,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="largest element count Orthogonal is timed at; bigger shapes "
                              "are halved and marked (reduced). Default 4096*4096")
     parser.add_argument("--settle", type=float, default=0.3,
-                        help="seconds to pause before each library's runs, so the previous "
-                             "one's spinning thread pools go idle; default 0.3")
+                        help="seconds to pause before each timed call, so the previous "
+                             "library's spinning thread pools go idle; default 0.3")
+    parser.add_argument("--fresh-pages", action="store_true",
+                        help="CPU: let glibc unmap freed memory, so each gpuparam repeat "
+                             "page-faults its new buffer (default: freed memory is reused)")
     parser.add_argument("--no-torch", action="store_true", help="skip the torch column")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.warmup < 0:

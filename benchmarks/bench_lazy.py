@@ -17,7 +17,8 @@ Target for gpuparam: under 1 s and under 100 MB.
 ``Parameter.init_data(index=(slice(r0, r1),))`` (each from a lazy clone of the same
 parameter, so every shard is a slice of the same whole) and reports the time per
 shard and the rate in GB/s; torch's column fills an equally shaped ``torch.empty``
-with ``uniform_`` (the same distribution, not the same values).
+with ``uniform_`` (the same distribution, not the same values). As in ``bench_init``,
+glibc keeps freed memory for reuse, so page faults are not what is timed.
 
 Usage::
 
@@ -43,7 +44,7 @@ from typing import Any
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [_HERE, os.path.dirname(_HERE)]  # _timing, and this checkout's gpuparam
 from _timing import (cupy_clock, environment, fmt_ms, host_clock,  # noqa: E402
-                     peak_rss_bytes, print_environment, print_table, rss_bytes, time_device,
+                     keep_freed_memory, peak_rss_bytes, print_environment, print_table, rss_bytes, time_device,
                      try_import_torch)
 
 MB = 1e6
@@ -177,6 +178,14 @@ def run_child(side: str, args: argparse.Namespace, p: dict[str, int]) -> dict[st
 
 # --------------------------------------------------------------------------- shards
 
+def _collected(make: Any) -> Any:
+    # A materialized Parameter refers to itself (``_inited_param``), so the previous
+    # repeat's shard is freed only by the cycle collector: collect before the next one,
+    # or every repeat would page-fault a new buffer.
+    gc.collect()
+    return make()
+
+
 def materialize_shards(n: int, rows: int, p: dict[str, int], torch: Any) -> list[list[str]]:
     """Materialize ``n`` row blocks of the first block's ``up`` weight; one table row each."""
     from gpuparam import _backend, nn
@@ -194,7 +203,7 @@ def materialize_shards(n: int, rows: int, p: dict[str, int], torch: Any) -> list
     for k, r0 in enumerate(starts):
         index = (slice(r0, r0 + rows),)
         timing = time_device(lambda shard: shard.init_data(index=index), clock, repeat=3,
-                             warmup=1 if k == 0 else 0, setup=whole.clone)
+                             warmup=1, setup=lambda: _collected(whole.clone))
         nbytes = rows * cols * 4
         theirs = "n/a"
         if torch is not None and not on_gpu:
@@ -264,6 +273,7 @@ def main(argv: list[str] | None = None) -> None:
                  "RSS delta MB", "peak RSS delta MB", "device pool MB"], rows)
 
     if args.materialize_shards > 0:
+        keep_freed_memory()  # time generation, not first-touch page faults (see _timing)
         print()
         print_table(["shard", "shape", "MiB", "gpuparam ms", "GB/s", "s/GB", "torch uniform_ ms"],
                     materialize_shards(args.materialize_shards, args.shard_rows, p, torch))
