@@ -95,7 +95,7 @@ class Parameter(Tensor):
         self.parallel_optimizer = parallel_optimizer
         self.sliced = False
         self.is_init = False
-        self._inited_param: Parameter | None = None
+        self._materialized_lazily = False
 
     def _adopt(self, source: Tensor, dtype: DType | None = None) -> None:
         """Take ``source``'s state: lazy stays lazy (same initializer and key); data is copied."""
@@ -137,7 +137,9 @@ class Parameter(Tensor):
     @property
     def inited_param(self) -> Parameter | None:
         """The materialized parameter once a lazy one has been through ``init_data``, else None."""
-        return self._inited_param
+        # A flag, not a stored reference: `self._inited_param = self` would be a reference
+        # cycle that keeps a large buffer alive until the cyclic garbage collector runs.
+        return self if self._materialized_lazily else None
 
     # ------------------------------------------------------------------ data
 
@@ -166,7 +168,7 @@ class Parameter(Tensor):
         was_lazy = self._array is None
         super().init_data(index=index, stream=stream)
         if was_lazy:
-            self._inited_param = self
+            self._materialized_lazily = True
             if index is not None:
                 self.sliced = True
         if set_sliced:
@@ -229,7 +231,7 @@ class Parameter(Tensor):
         for key in ("_name", "_named_by_user", "requires_grad", "layerwise_parallel",
                     "parallel_optimizer", "sliced", "is_init"):
             object.__setattr__(clone, key, getattr(self, key))
-        clone._inited_param = None
+        clone._materialized_lazily = False
         return clone
 
     # ------------------------------------------------------------------ printing

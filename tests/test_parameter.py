@@ -312,3 +312,18 @@ def test_parameter_tuple_rejects_non_parameters_and_duplicate_names():
 def test_parameter_tuple_clone_prefix(prefix, exc):
     with pytest.raises(exc, match="ParameterTuple.clone: `prefix`"):
         ParameterTuple([Parameter(1.0, name="a")]).clone(prefix)
+
+
+def test_a_materialized_parameter_is_freed_without_the_cyclic_collector():
+    import gc
+    import weakref
+    gc.disable()
+    try:
+        p = Parameter(initializer('ones', (4,), mstype.float32))
+        p.init_data()
+        assert p.inited_param is p
+        ref = weakref.ref(p)
+        del p
+        assert ref() is None  # freed by reference counting alone: no self-reference cycle
+    finally:
+        gc.enable()
