@@ -22,6 +22,11 @@ from . import common as common, context as context, nn as nn, ops as ops  # noqa
 
 __version__ = "0.1.0"
 
+from ._dtype import bfloat16 as _bfloat16
+
+if _bfloat16 is not None:  # only where ml_dtypes gives NumPy a bfloat16 type
+    bfloat16 = _bfloat16
+
 from_dlpack = Tensor.from_dlpack
 
 __all__ = ["Parameter", "ParameterTuple", "Tensor", "common", "context", "nn", "ops", "bool_", "dtype", "dtype_to_nptype", "dtype_to_pytype", "float16",

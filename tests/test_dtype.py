@@ -97,3 +97,19 @@ def test_safe_casts():
     assert not can_cast_safely(mstype.float64, mstype.float32)
     assert not can_cast_safely(mstype.float32, mstype.int32)
     assert not can_cast_safely(mstype.int64, mstype.int8)
+
+
+def test_bfloat16_where_ml_dtypes_is_installed():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    from gpuparam.common.initializer import Normal, initializer
+    bf16 = mstype.bfloat16
+    assert gpuparam.bfloat16 is bf16 and str(bf16) == "BFloat16" and bf16.is_floating_point
+    assert mstype.from_numpy(ml_dtypes.bfloat16) is bf16
+    assert gpuparam.dtype_to_pytype(bf16) is float
+    t = gpuparam.Tensor(np.array([1.0, 2.5]), bf16)
+    assert t.dtype is bf16 and t.asnumpy().astype(np.float32).tolist() == [1.0, 2.5]
+    gpuparam.set_seed(0)
+    sample = initializer(Normal(1.0), (20000,), bf16).asnumpy().astype(np.float64)
+    assert abs(sample.std() - 1.0) < 0.03 and abs(sample.mean()) < 0.03
+    from gpuparam._dtype import can_cast_safely
+    assert can_cast_safely(bf16, mstype.float32) and not can_cast_safely(mstype.float16, bf16)
