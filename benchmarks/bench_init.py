@@ -283,9 +283,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--orthogonal-max", type=int, default=4096 * 4096,
                         help="largest element count Orthogonal is timed at; bigger shapes "
                              "are halved and marked (reduced). Default 4096*4096")
-    parser.add_argument("--settle", type=float, default=0.3,
+    parser.add_argument("--settle", type=float, default=None,
                         help="seconds to pause before each timed call, so the previous "
-                             "library's spinning thread pools go idle; default 0.3")
+                             "library's spinning CPU thread pools go idle; default 0.3 on "
+                             "the CPU, 0 on the GPU")
     parser.add_argument("--fresh-pages", action="store_true",
                         help="CPU: let glibc unmap freed memory, so each gpuparam repeat "
                              "page-faults its new buffer (default: freed memory is reused)")
@@ -295,6 +296,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--repeat must be >= 1 and --warmup >= 0")
     if args.backend is None:
         args.backend = _backend.active_backend()
+    if args.settle is None:
+        args.settle = 0.0 if args.backend == "cupy" else 0.3
     run(args)
 
 
