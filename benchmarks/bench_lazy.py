@@ -214,7 +214,7 @@ def materialize_shards(n: int, rows: int, p: dict[str, int], torch: Any) -> list
             del target
         ms = timing.median_ms
         out.append([f"{whole.name} rows {r0}:{r0 + rows}", f"{rows}x{cols}",
-                    f"{nbytes / 2**20:.0f}", fmt_ms(ms), f"{nbytes / 1e9 / (ms * 1e-3):.2f}",
+                    f"{nbytes / 2**20:.4g}", fmt_ms(ms), f"{nbytes / 1e9 / (ms * 1e-3):.2f}",
                     f"{ms * 1e-3 / (nbytes / 1e9):.2f}", theirs])
     return out
 
