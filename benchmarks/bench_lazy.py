@@ -44,8 +44,8 @@ from typing import Any
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [_HERE, os.path.dirname(_HERE)]  # _timing, and this checkout's gpuparam
 from _timing import (cupy_clock, environment, fmt_ms, host_clock,  # noqa: E402
-                     keep_freed_memory, peak_rss_bytes, print_environment, print_table, rss_bytes, time_device,
-                     try_import_torch)
+                     keep_freed_memory, peak_rss_bytes, print_environment, print_table,
+                     rss_bytes, time_device, try_import_torch)
 
 MB = 1e6
 
@@ -172,7 +172,8 @@ def run_child(side: str, args: argparse.Namespace, p: dict[str, int]) -> dict[st
         command += ["--backend", args.backend]
     done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
-        return f"failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}"
+        lines = done.stderr.strip().splitlines()
+        return f"failed: {lines[-1] if lines else done.returncode}"
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
