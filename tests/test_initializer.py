@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pytest
 
-from gpuparam import Tensor, _random
+from gpuparam import Tensor, _backend, _random
 from gpuparam import dtype as mstype
 from gpuparam.common import initializer as init
 from gpuparam.common.initializer import (Constant, DeltaOrthogonal, Dirac, HeNormal, HeUniform,
@@ -443,3 +443,22 @@ def test_zero_size_lazy_tensors_materialize_empty(obj):
     shape = (4, 2, 0) if isinstance(obj, (Dirac, DeltaOrthogonal)) else (4, 0)
     t = Tensor(shape=shape, dtype=mstype.float32, init=obj).init_data()
     assert t.asnumpy().shape == shape and t.asnumpy().dtype == np.float32
+
+
+@pytest.mark.parametrize("levels", [None, 2, 5, 40])   # None: continuous scores
+def test_sparse_zero_mask_equals_the_stable_double_argsort(xp, levels):
+    from gpuparam._initializer_structured import kept_rows
+    rng = np.random.default_rng(7 + (levels or 0))
+    for rows, cols in [(1, 3), (2, 5), (7, 9), (64, 33), (301, 17)]:
+        scores = rng.random((rows, cols))
+        if levels is not None:   # few distinct values: ties at the threshold everywhere
+            scores = np.floor(scores * levels) / levels
+        # One column with all scores equal, one with the lowest value repeated.
+        scores[:, 0] = 0.5
+        if cols > 2 and rows > 1:
+            scores[: rows // 2 + 1, 1] = scores[:, 1].min()
+        order = np.argsort(np.argsort(scores, axis=0, kind="stable"), axis=0, kind="stable")
+        for zeros in sorted({0, 1, rows // 3, rows // 2, rows - 1, rows}):
+            got = _backend.to_host(kept_rows(xp, xp.asarray(scores), zeros))
+            np.testing.assert_array_equal(got, order >= zeros, err_msg=f"{rows}x{cols} {zeros}")
+            assert (got.sum(axis=0) == rows - zeros).all()
