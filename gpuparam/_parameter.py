@@ -82,6 +82,10 @@ class Parameter(Tensor):
         Parameter (name=y, shape=(1, 2, 3), dtype=Float32, requires_grad=True)
     """
 
+    # Counts user renames (``p.name = ...``): cells' cached name indexes compare it to know
+    # when a name may have changed under them.
+    _user_renames = 0
+
     def __init__(self, default_input: Any, name: str | None = None, requires_grad: bool = True,
                  layerwise_parallel: bool = False, parallel_optimizer: bool = True) -> None:
         where = "Parameter"
@@ -119,6 +123,7 @@ class Parameter(Tensor):
     def name(self, value: str) -> None:
         self._name = _check_name("Parameter.name", value)
         self._named_by_user = True
+        Parameter._user_renames += 1
 
     def _set_auto_name(self, value: str) -> None:
         """Name given by a Cell (its attribute path); a user's own name is kept."""

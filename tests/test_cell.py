@@ -169,3 +169,50 @@ def test_page_002_traversal_reinitializes_by_name():
             param.set_data(initializer('zeros', param.shape, param.dtype))
     assert net.bias.asnumpy().tolist() == [0.0] * 64
     assert abs(float(net.weight.asnumpy().std()) - 0.01) < 0.002
+
+
+def test_duplicate_check_sees_a_rename_made_after_registration():
+    cell = nn.Cell()
+    cell.a = _param()
+    cell.a.name = "z"
+    with pytest.raises(ValueError, match="'z'"):
+        cell.b = _param(name="z")
+
+
+def test_duplicate_check_sees_parameters_added_to_a_registered_child():
+    outer, inner = nn.Cell(), nn.Cell()
+    outer.inner = inner
+    inner.w = _param(name="shared")
+    with pytest.raises(ValueError, match="'shared'"):
+        outer.v = _param(name="shared")
+
+
+def test_names_freed_by_deletion_or_replacement_can_be_reused():
+    cell = nn.Cell()
+    cell.a = _param(name="n")
+    del cell.a
+    cell.b = _param(name="n")
+    net = Net()
+    net.conv1 = Block()  # the replacement brings the same names: no clash
+    assert [n for n, _ in net.parameters_and_names()][:3] == ["scale", "conv1.weight", "conv1.bias"]
+
+
+def test_building_a_deep_model_indexes_each_parameter_a_bounded_number_of_times(monkeypatch):
+    # The duplicate-name check must not walk the whole tree on every insertion: count the
+    # parameters traversed while building models of n and 2n blocks (linear: ratio ~2).
+    seen = []
+    original = nn.Cell.parameters_and_names
+
+    def counting(self, *args, **kwargs):
+        for item in original(self, *args, **kwargs):
+            seen.append(1)
+            yield item
+
+    monkeypatch.setattr(nn.Cell, "parameters_and_names", counting)
+    counts = []
+    for n in (100, 200):
+        seen.clear()
+        model = nn.SequentialCell([Block() for _ in range(n)])
+        counts.append(len(seen))
+        assert len(list(original(model))) == 2 * n
+    assert counts[1] <= 2.2 * counts[0], counts

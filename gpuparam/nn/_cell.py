@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -48,6 +49,11 @@ class Cell:
         object.__setattr__(self, "_param_tuples", OrderedDict())
         object.__setattr__(self, "_auto_prefix", auto_prefix)
         object.__setattr__(self, "_flags", dict(flags or {}))
+        # {full name: parameter} of the subtree, kept up to date on insertion so that the
+        # duplicate-name check is linear in the model size, not quadratic; None = rebuild.
+        object.__setattr__(self, "_index", None)
+        object.__setattr__(self, "_index_stamp", -1)
+        object.__setattr__(self, "_parents", [])
 
     # ------------------------------------------------------------------ registration
 
@@ -71,9 +77,10 @@ class Cell:
             self._check_unique({p.name: p for p in value}, tuples.get(name, ()))
             self.__dict__.pop(name, None)
             tuples[name] = value
+            self._invalidate_up()
         else:
-            cells.pop(name, None)
-            tuples.pop(name, None)
+            if cells.pop(name, None) is not None or tuples.pop(name, None) is not None:
+                self._invalidate_up()
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
@@ -88,23 +95,45 @@ class Cell:
         for registry in self._registries():
             if name in registry:
                 del registry[name]
+                self._invalidate_up()
                 return
         object.__delattr__(self, name)
 
-    def _full_names(self) -> dict[str, Parameter]:
-        return {param.name: param for _, param in self.parameters_and_names()}
+    # ------------------------------------------------------------------ name index
 
-    def _check_unique(self, incoming: dict[str, Parameter],
-                      replacing: Any = ()) -> None:
+    def _name_index(self, *, rebuild: bool = False) -> dict[str, Parameter]:
+        """Return ``{parameter name: parameter}`` for the subtree (cached)."""
+        index = self.__dict__["_index"]
+        if rebuild or index is None or self.__dict__["_index_stamp"] != Parameter._user_renames:
+            index = {param.name: param for _, param in self.parameters_and_names()}
+            self.__dict__["_index"] = index
+            self.__dict__["_index_stamp"] = Parameter._user_renames
+        return index
+
+    def _invalidate_up(self) -> None:
+        """Drop the name index of this cell and of every cell that contains it."""
+        stack, seen = [self], set()
+        while stack:
+            cell = stack.pop()
+            if id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            cell.__dict__["_index"] = None
+            stack.extend(p for p in (ref() for ref in cell.__dict__["_parents"]) if p is not None)
+
+    def _check_unique(self, incoming: dict[str, Parameter], replacing: Any = ()) -> None:
         """Raise ValueError if a name in ``incoming`` belongs to another parameter of the
         tree (the parameters in ``replacing`` are about to leave it)."""
         leaving = {id(p) for p in replacing}
-        existing = {n: p for n, p in self._full_names().items() if id(p) not in leaving}
-        for name, param in incoming.items():
-            other = existing.get(name)
-            if other is not None and other is not param:
-                raise ValueError(f"{type(self).__name__}: two different parameters would both be "
-                                 f"named {name!r}; rename one (Parameter(..., name=...)).")
+        for rebuild in (False, True):  # a clash seen in the cache is confirmed from scratch
+            index = self._name_index(rebuild=rebuild)
+            clash = next((name for name, param in incoming.items()
+                          if index.get(name, param) is not param
+                          and id(index[name]) not in leaving), None)
+            if clash is None:
+                return
+        raise ValueError(f"{type(self).__name__}: two different parameters would both be "
+                         f"named {clash!r}; rename one (Parameter(..., name=...)).")
 
     def insert_param_to_cell(self, param_name: str, param: Parameter,
                              check_name_contain_dot: bool = True) -> None:
@@ -132,12 +161,24 @@ class Cell:
         if not param._named_by_user:
             param._set_auto_name(param_name)
         params[param_name] = param
+        self._index_added({new_name: param}, replaced is not None)
+
+    def _index_added(self, names: dict[str, Parameter], replaced: bool) -> None:
+        """Keep this cell's index current after an insertion; ancestors rebuild theirs."""
+        index = self.__dict__["_index"]
+        if replaced or index is None:
+            self._invalidate_up()
+            return
+        index.update(names)
+        for parent in (ref() for ref in self.__dict__["_parents"]):
+            if parent is not None:
+                parent._invalidate_up()
 
     def _insert_cell(self, name: str, cell: Cell) -> None:
         params, cells, tuples = self._registries()
         prefix = f"{name}." if cell._auto_prefix else ""
         renamed = {(prefix + p.name if not p._named_by_user else p.name): p
-                   for _, p in cell.parameters_and_names()}
+                   for p in cell._name_index().values()}
         replaced = cells.get(name)
         self._check_unique(renamed, () if replaced is None else replaced.get_parameters())
         for full, p in renamed.items():
@@ -145,6 +186,12 @@ class Cell:
                 p._set_auto_name(full)
         self.__dict__.pop(name, None)
         cells[name] = cell
+        if all(ref() is not self for ref in cell.__dict__["_parents"]):
+            cell.__dict__["_parents"].append(weakref.ref(self))
+        if prefix:  # the subtree's parameters were renamed: its own indexes are stale
+            for _, sub in cell.cells_and_names():
+                sub.__dict__["_index"] = None
+        self._index_added(renamed, replaced is not None)
 
     # ------------------------------------------------------------------ traversal
 
