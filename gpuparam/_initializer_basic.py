@@ -12,7 +12,8 @@ import numpy as np
 
 from . import _backend, _random
 from ._errors import check_int, check_real, type_error, value_error
-from ._initializer_base import Index, _Builtin, dtype_label, index_grids, is_float, sample
+from ._initializer_base import (Index, _Builtin, dtype_label, full_index, index_grids, is_float,
+                                sample)
 from ._tensor import Array, Shape, sliced_shape
 
 
@@ -229,8 +230,18 @@ class Identity(_Builtin):
 
     def _values(self, shape: Shape, dtype: np.dtype, key: _random.Key, index: Index) -> Array:
         xp = _backend.active_array_module()
-        rows, cols = index_grids(xp, shape, index)
-        return (rows == cols).astype(dtype)
+        row_part, col_part = full_index(shape, index)
+        rows = range(row_part.start, row_part.stop, row_part.step)
+        cols = range(col_part.start, col_part.stop, col_part.step)
+        out = xp.zeros((len(rows), len(cols)), dtype=dtype)
+        # Only the diagonal elements inside the slice are written: no comparison grid.
+        diag = np.arange(rows.start, rows.stop, rows.step, dtype=np.int64)
+        offset = diag - cols.start
+        inside = (offset >= 0) & (diag < cols.stop) & (offset % cols.step == 0)
+        hits = np.flatnonzero(inside)
+        if hits.size:
+            out[xp.asarray(hits), xp.asarray(offset[hits] // cols.step)] = 1
+        return out
 
 
 class Dirac(_Builtin):

@@ -462,3 +462,16 @@ def test_sparse_zero_mask_equals_the_stable_double_argsort(xp, levels):
             got = _backend.to_host(kept_rows(xp, xp.asarray(scores), zeros))
             np.testing.assert_array_equal(got, order >= zeros, err_msg=f"{rows}x{cols} {zeros}")
             assert (got.sum(axis=0) == rows - zeros).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int8, np.bool_])
+def test_identity_slices_with_steps_equal_the_slice_of_eye(xp, dtype):
+    rng = np.random.default_rng(3)
+    for shape in [(1, 1), (5, 3), (3, 5), (17, 29), (40, 12)]:
+        eye = np.eye(*shape, dtype=dtype)
+        for _ in range(40):
+            index = tuple(slice(int(a), int(a + rng.integers(0, n - a + 1)), int(s))
+                          for n in shape for a, s in [(rng.integers(0, n), rng.integers(1, 7))])
+            got = _backend.to_host(Identity()._values(shape, np.dtype(dtype), (0, 0), index))
+            np.testing.assert_array_equal(got, eye[index], err_msg=f"{shape} {index}")
+            assert got.dtype == dtype
