@@ -128,6 +128,23 @@ def np_ppnd16(p: np.ndarray, x: np.ndarray, t1: np.ndarray, t2: np.ndarray,
     return x
 
 
+def np_open_unit(bits: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Write ``((bits >> 12) + 0.5) * 2**-52`` to ``out`` (float64); ``bits`` is overwritten.
+
+    Built from the bits instead of converting uint64 to float64 (a slow loop in NumPy):
+    with ``k = bits >> 12 < 2**52``, OR-ing in the exponent of 1.0 gives the double
+    ``x = 1 + k * 2**-52`` exactly, and ``x - (1 - 2**-53)`` is exact by Sterbenz's
+    lemma (``y / 2 <= x <= 2 * y`` for ``y = 1 - 2**-53``, since ``1 <= x <= 2 - 2**-52
+    = 2 * y``), so it is ``(2k + 1) * 2**-53``. The kernel's formula is exact too: ``k``
+    converts exactly, ``k + 0.5 = (2k + 1) / 2`` has ``2k + 1 < 2**53`` and a power of
+    two scales it exactly. Both are the real number ``(2k + 1) * 2**-53`` for every
+    64-bit input, so their bits agree.
+    """
+    np.right_shift(bits, NORMAL_SHIFT, out=bits)
+    np.bitwise_or(bits, 0x3FF0000000000000, out=bits)
+    return np.subtract(bits.view(np.float64), P_MAX, out=out)
+
+
 def np_transform(dist: str, bits: np.ndarray, out: np.ndarray, params: tuple[float, ...],
                  clamp: tuple[float, float] | None, scratch: list[np.ndarray]) -> None:
     """Turn raw Philox words into ``out``'s values, as the kernel's ``transform`` does.
@@ -151,9 +168,7 @@ def np_transform(dist: str, bits: np.ndarray, out: np.ndarray, params: tuple[flo
         np.multiply(bits, params[0], out=v)
         np.add(v, params[1], out=v)
     else:
-        np.right_shift(bits, NORMAL_SHIFT, out=bits)
-        p = np.add(bits, 0.5, out=f)
-        np.multiply(p, 2.0 ** -52, out=p)
+        p = np_open_unit(bits, f)
         if dist == "truncnorm":
             np.multiply(p, params[3], out=p)
             np.add(p, params[2], out=p)

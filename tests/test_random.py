@@ -771,3 +771,18 @@ def test_gpu_many_dims_and_odd_slices():
     gpu, cpu = _both("uniform", (0.0, 1.0), (5, 9, 7), np.float16,
                      index=(slice(1, 5, 3), slice(2, 9), slice(0, 7, 2)))
     assert gpu.tobytes() == cpu.tobytes()
+
+
+def test_open_unit_from_bits_equals_the_kernel_formula():
+    edges = [0, 1, (1 << 12) - 1, 1 << 12, (1 << 12) + 1, 1 << 52, (1 << 63) - 1, 1 << 63,
+             (1 << 63) + (1 << 12), 0x3FF0000000000000, 0x7FF0000000000000,
+             0xFFF0000000000000, 0xAAAAAAAAAAAAAAAA, 0x5555555555555555, (1 << 64) - 4096,
+             (1 << 64) - 1]
+    rng = np.random.default_rng(11)
+    bits = np.concatenate([np.array(edges, np.uint64),
+                           rng.integers(0, 1 << 64, 100_000, np.uint64, endpoint=False)])
+    expected = np.multiply((bits >> np.uint64(12)).astype(np.float64) + 0.5, 2.0 ** -52)
+    got = K.np_open_unit(bits.copy(), np.empty(bits.size))
+    assert got.tobytes() == expected.tobytes()
+    for word, u in zip(edges, got[:len(edges)].tolist()):   # exact: (2k + 1) / 2**53
+        assert u == ((word >> 12) * 2 + 1) / 2**53 and 0.0 < u < 1.0
