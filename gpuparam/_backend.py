@@ -15,11 +15,18 @@ import sys
 import threading
 from collections.abc import Iterator
 from types import ModuleType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import numpy as np
 
 from ._errors import check_choice, type_error, value_error
+
+if TYPE_CHECKING:  # for annotations only: importing CuPy at run time is lazy, below
+    import cupy
+
+    Array = Union[np.ndarray, "cupy.ndarray"]
+else:
+    Array = Any
 
 BackendName = Literal["numpy", "cupy"]
 _ENV_VAR = "GPUPARAM_BACKEND"

@@ -11,21 +11,16 @@ from __future__ import annotations
 import numbers
 import operator
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, Union
+from typing import Any, Protocol, Union
 
 import numpy as np
 from fastrlock.rlock import FastRLock
 
 from . import _backend, _random
+from ._backend import Array
 from ._dtype import DType, from_numpy, to_dtype
 from ._errors import check_shape, type_error, value_error
 
-if TYPE_CHECKING:
-    import cupy
-
-    Array = Union[np.ndarray, cupy.ndarray]
-else:
-    Array = Any
 
 Shape = tuple[int, ...]
 Ready = Union[tuple[Any, Any], None]
