@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import _backend
-from ._dtype import DType, can_cast_safely, float32, int32
+from ._dtype import DType, can_cast_safely
 from ._errors import check_bool, type_error, value_error
 from ._initializer import Initializer, initializer
 from ._tensor import Tensor
@@ -34,17 +34,18 @@ def _check_name(where: str, name: Any) -> str:
     return name
 
 
-def _as_tensor(where: str, arg: str, data: Any, *, int_dtype: DType) -> Tensor:
-    """Turn the inputs a Parameter accepts into a Tensor (lazy ones stay lazy)."""
+def _as_tensor(where: str, arg: str, data: Any) -> Tensor:
+    """Turn the inputs a Parameter accepts into a Tensor (lazy ones stay lazy); a Python
+    int becomes Int32, as MindSpore's Parameter does."""
     if isinstance(data, Tensor):
         return data
     if isinstance(data, bool) or data is None or isinstance(data, (str, bytes, tuple, list)):
         raise type_error(where, arg, data,
                          "a Tensor, a lazy Tensor from initializer(), an int, a float or a NumPy array")
     if isinstance(data, int):
-        if not _INT32.min <= data <= _INT32.max and int_dtype == int32:
+        if not _INT32.min <= data <= _INT32.max:
             raise value_error(where, arg, data, f"an int in the int32 range [{_INT32.min}, {_INT32.max}]")
-        return Tensor(np.asarray(data, dtype=int_dtype.numpy_dtype))
+        return Tensor(np.asarray(data, dtype=np.int32))
     if isinstance(data, float):
         return Tensor(np.asarray(data, dtype=np.float32))
     if isinstance(data, (np.ndarray, np.generic)) or _backend.is_device_array(data):
@@ -89,7 +90,7 @@ class Parameter(Tensor):
     def __init__(self, default_input: Any, name: str | None = None, requires_grad: bool = True,
                  layerwise_parallel: bool = False, parallel_optimizer: bool = True) -> None:
         where = "Parameter"
-        source = _as_tensor(where, "default_input", default_input, int_dtype=int32)
+        source = _as_tensor(where, "default_input", default_input)
         self._init_state()
         self._adopt(source)
         self._name = _DEFAULT_NAME if name is None else _check_name(where, name)
@@ -204,7 +205,7 @@ class Parameter(Tensor):
                 raise type_error(where, "data", data, f"a number castable to {self._dtype}")
             source = Tensor(xp.full(self._shape, data, dtype=self._dtype.numpy_dtype))
         else:
-            source = _as_tensor(where, "data", data, int_dtype=self._dtype)
+            source = _as_tensor(where, "data", data)  # numbers were handled above
         if source.shape != self._shape and not slice_shape:
             raise value_error(where, "data", source,
                               f"a tensor of the parameter's shape {self._shape} "

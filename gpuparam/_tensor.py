@@ -398,21 +398,19 @@ def _result(array: Array, *inputs: Any) -> Tensor:
 
 
 def _binary(op: Callable[[Any, Any], Any], name: str) -> tuple[Any, Any]:
-    def forward(self: Tensor, other: Any) -> Any:
+    def apply(self: Tensor, other: Any, reflected: bool) -> Any:
         a = self._read()
         try:
             b = _operand(other, a)
         except TypeError:
             return NotImplemented
-        return _result(op(a, b), self, other)
+        return _result(op(b, a) if reflected else op(a, b), self, other)
+
+    def forward(self: Tensor, other: Any) -> Any:
+        return apply(self, other, False)
 
     def reflected(self: Tensor, other: Any) -> Any:
-        a = self._read()
-        try:
-            b = _operand(other, a)
-        except TypeError:
-            return NotImplemented
-        return _result(op(b, a), self, other)
+        return apply(self, other, True)
 
     forward.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
     return forward, reflected
