@@ -257,3 +257,11 @@ def test_depend_inserts_no_host_synchronization(monkeypatch):
 def test_conv_primitive_rejects_bad_arguments_at_construction(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         ops.Conv2D(**{"out_channel": 4, "kernel_size": 3, **kwargs})
+
+
+def test_conv_errors_found_by_the_shared_geometry_name_the_primitive():
+    x = Tensor(np.ones((1, 4, 8, 8), np.float32))
+    with pytest.raises(ValueError, match=r"^Conv2D: `weight.shape`"):
+        ops.Conv2D(2, 3)(x, Tensor(np.ones((2, 3, 3, 3), np.float32)))
+    with pytest.raises(TypeError, match=r"^Conv2D: `weight.dtype`"):
+        ops.Conv2D(2, 3)(x, Tensor(np.ones((2, 4, 3, 3), np.float64)))

@@ -69,7 +69,8 @@ class ConvolutionSpec:
         padding = resolve_padding(self.pad_mode, self.pad, tuple(x_array.shape[2:]),
                                   self.kernel_size, self.stride, self.dilation, self.where)
         return Tensor._from_array(conv_nd(x_array, w_array, stride=self.stride, padding=padding,
-                                          dilation=self.dilation, groups=self.group))
+                                          dilation=self.dilation, groups=self.group,
+                                          where=self.where))
 
 
 class _ConvPrimitive:
