@@ -8,8 +8,6 @@ import warnings
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.xfail(reason="issue 14/15: fixed in the next commit", strict=False)
-
 import gpuparam
 from gpuparam import Tensor, context
 
