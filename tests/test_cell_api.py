@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.xfail(reason="issue 14/15: fixed in the next commit", strict=False)
-
 import gpuparam
 from gpuparam import Parameter, Tensor, nn
 from gpuparam.common.initializer import initializer

@@ -7,8 +7,6 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.xfail(reason="issue 14/15: fixed in the next commit", strict=False)
-
 import gpuparam
 from gpuparam import Tensor, nn
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.xfail(reason="issue 14/15: fixed in the next commit", strict=False)
-
 from gpuparam import Parameter, ParameterTuple, Tensor, nn
 
 
