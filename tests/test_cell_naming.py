@@ -159,3 +159,45 @@ def test_weight_tying_shares_one_parameter():
     assert list(model.get_parameters()) == [tied]
     assert tied.name == "dec.w"  # the last prefix applied, as in MindSpore
     model.check_names()
+
+
+def test_a_group_of_parameters_the_cell_already_holds_keeps_their_names():
+    # The optimizer pattern: self.params = ParameterTuple(self.trainable_params()).
+    class Optimizing(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.dense = nn.Dense(2, 2)
+            self.w = _param()
+            self.params = ParameterTuple(self.trainable_params())
+            self.moments = self.params.clone(prefix="moments", init="zeros")
+
+    cell = Optimizing()
+    assert [p.name for p in cell.params] == ["w", "dense.weight", "dense.bias"]
+    assert [p.name for p in cell.get_parameters()] == [
+        "w", "dense.weight", "dense.bias", "moments.w", "moments.dense.weight",
+        "moments.dense.bias"]
+    cell.check_names()
+
+
+def test_replacing_a_group_frees_its_names():
+    cell = nn.Cell()
+    cell.g = [_param(name="a"), _param(name="b")]
+    cell.g = _param(name="a")  # the group leaves; its name 'a' may be taken again
+    assert [p.name for p in cell.get_parameters()] == ["a"]
+    cell.h = _param(name="b")
+    cell.g = None
+    cell.k = _param(name="a")
+    assert [p.name for p in cell.get_parameters()] == ["b", "a"]
+
+
+def test_a_deep_copy_gets_its_own_name_bookkeeping():
+    import copy
+    net = nn.Cell()
+    net.inner = nn.Cell()
+    clone = copy.deepcopy(net)
+    assert clone.inner is not net.inner
+    clone.inner.w = _param(name="x")
+    with pytest.raises(ValueError, match="'x'"):
+        clone.y = _param(name="x")  # the copy's root sees its copied child
+    net.y = _param(name="x")  # the original tree is another tree
+    assert [p.name for p in net.get_parameters()] == ["x"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from .._dtype import float16, float32
 from .._errors import check_bool, type_error, value_error
-from .._parameter import Parameter, ParameterTuple, unique_generated_names
+from .._parameter import Parameter, ParameterTuple
 from .._tensor import Tensor
 from . import _naming
 from ._cell_tools import (cast_inputs, cast_parameter, check_attribute_value, materialize_all,
@@ -58,7 +58,7 @@ class Cell:
         check_bool(type(self).__name__, "auto_prefix", auto_prefix)
         state = {"_params": OrderedDict(), "_cells": OrderedDict(), "_groups": OrderedDict(),
                  "_auto_prefix": auto_prefix, "_flags": {}, "_index": None, "_parents": [],
-                 "_group_id": 1, "_cast_dtype": None, "training": False,
+                 "_held": {}, "_group_id": 1, "_cast_dtype": None, "training": False,
                  "requires_grad": False}
         for key, value in state.items():
             object.__setattr__(self, key, value)
@@ -73,12 +73,6 @@ class Cell:
         except KeyError:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before "
                                  f"assigning the {what} {name!r}.") from None
-
-    def _holds(self, param: Parameter) -> bool:
-        if any(p is param for p in self.__dict__["_params"].values()):
-            return True
-        return any(p is param for _, group in self.__dict__["_groups"].values()
-                   for p in group.values())
 
     def __setattr__(self, name: str, value: Any) -> None:
         check_attribute_value(self, name, value, _RESERVED)
@@ -105,8 +99,8 @@ class Cell:
         elif "_cells" in self.__dict__ and name in self.__dict__["_cells"] and value is not None:
             raise type_error(f"{type(self).__name__}.{name}", "value", value, "a Cell or None")
         else:
-            if "_params" in self.__dict__:
-                self._unregister(name)
+            if "_params" in self.__dict__ and self._release(name):
+                _naming.invalidate([self])
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
@@ -120,17 +114,34 @@ class Cell:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __delattr__(self, name: str) -> None:
-        if "_params" not in self.__dict__ or not self._unregister(name):
+        registered = "_params" in self.__dict__ and any(
+            name in self.__dict__[r] for r in ("_params", "_cells", "_groups"))
+        if not registered:
             object.__delattr__(self, name)
+        elif self._release(name):
+            _naming.invalidate([self])
 
-    def _unregister(self, name: str) -> bool:
-        """Remove a registered attribute; True if there was one."""
-        for registry in ("_params", "_cells", "_groups"):
-            if name in self.__dict__[registry]:
-                del self.__dict__[registry][name]
-                _naming.invalidate([self])
-                return True
-        return False
+    def _release(self, name: str, keep_cell: bool = False) -> list[Any]:
+        """Empty the attribute ``name``, whatever it holds (a sub-cell stays in place with
+        ``keep_cell``, to be replaced there); return what was registered there. The
+        caller drops the name indexes that this makes stale."""
+        d = self.__dict__
+        d.pop(name, None)
+        released: list[Any] = []
+        if name in d["_params"]:
+            released.append(d["_params"].pop(name))
+        if name in d["_groups"]:
+            released.extend(d["_groups"].pop(name)[1].values())
+        for param in released:
+            _naming.drop_holder(param, self)
+        if name in d["_cells"] and not keep_cell:
+            child = d["_cells"].pop(name)
+            _naming.drop_parent(child, self)
+            released.append(child)
+        return released
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Cell:
+        return _naming.deepcopy_cell(self, memo)
 
     # ------------------------------------------------------------------ registration
 
@@ -161,50 +172,24 @@ class Cell:
         self._add_param(param_name, param)
 
     def _add_param(self, name: str, param: Parameter) -> None:
-        params = self.__dict__["_params"]
         new_name = param.name if param._named_by_user else name
-        replaced = params.get(name)
-        _naming.check_free(type(self).__name__, [self], [(new_name, param)],
-                           () if replaced is None else (replaced,))
+        old = self.__dict__["_params"].get(name)
+        leaving = [old] if old is not None else \
+            list(self.__dict__["_groups"].get(name, (None, {}))[1].values())
+        _naming.check_free(type(self).__name__, [self], [(new_name, param)], leaving)
         if not param._named_by_user:
             param._set_auto_name(name)
-        self.__dict__.pop(name, None)
-        self.__dict__["_groups"].pop(name, None)
-        params[name] = param
+        released = self._release(name)
+        self.__dict__["_params"][name] = param
         _naming.add_holder(param, self)
-        if replaced is not None:
+        if released:
             _naming.invalidate([self])
         else:
             _naming.record_added([self], [(new_name, param)])
 
     def _add_group(self, name: str, value: Any) -> None:
-        """Register a ParameterTuple or a list/tuple of Parameters; never-named ones get
-        ``Parameter$<n>`` (MindSpore's names), counted per cell."""
-        where = type(self).__name__
-        plan = unique_generated_names(where, value, first=self.__dict__["_group_id"])
-        members: OrderedDict[str, Parameter] = OrderedDict()
-        for param in value:
-            members.setdefault(plan.get(id(param), param.name), param)
-        taken = [k for k in members if k in self.__dict__["_params"] or k in self.__dict__]
-        if taken:
-            raise value_error(where, name, taken[0], "parameter names that are not also "
-                              "attribute names of the cell")
-        old = self.__dict__["_groups"].get(name)
-        _naming.check_free(where, [self], list(members.items()),
-                           () if old is None else old[1].values())
-        if plan:
-            self.__dict__["_group_id"] = max(int(n.split("$")[1]) for n in plan.values()) + 1
-        for param in value:
-            if id(param) in plan:
-                param._set_auto_name(plan[id(param)], generated=True)
-            _naming.add_holder(param, self)
-        self.__dict__.pop(name, None)
-        self.__dict__["_params"].pop(name, None)
-        self.__dict__["_groups"][name] = (value, members)
-        if old is not None:
-            _naming.invalidate([self])
-        else:
-            _naming.record_added([self], members.items())
+        """Register a ParameterTuple or a list/tuple of Parameters (``_naming.add_group``)."""
+        _naming.add_group(self, name, value)
 
     def insert_child_to_cell(self, child_name: str, child_cell: Cell) -> None:
         """Register ``child_cell`` under the attribute ``child_name`` (as assignment does).

@@ -13,11 +13,13 @@ that belongs to two trees must keep both unambiguous.
 
 from __future__ import annotations
 
+import copy
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .._parameter import Parameter
+from .._parameter import Parameter, unique_generated_names
 
 if TYPE_CHECKING:
     from ._cell import Cell
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 # id(parameter) -> (weak reference to it, weak references to the cells that hold it)
 _holders: dict[int, tuple[weakref.ref, list[weakref.ref]]] = {}
 _sweep_at = 4096
+
+# Per-cell state derived from its registries; never copied or pickled (see ``adopt``).
+DERIVED = ("_index", "_parents", "_held")
 
 
 def _sweep() -> None:
@@ -38,41 +43,68 @@ def _sweep() -> None:
 
 
 def add_holder(param: Parameter, cell: Cell) -> None:
-    """Record that ``cell`` holds ``param`` directly."""
+    """Record one more registration of ``param`` in ``cell`` (an attribute or a group)."""
+    held = cell.__dict__["_held"]
+    held[id(param)] = held.get(id(param), 0) + 1
+    if held[id(param)] > 1:
+        return
     entry = _holders.get(id(param))
     if entry is None or entry[0]() is not param:
         entry = (weakref.ref(param), [])
         _holders[id(param)] = entry
         _sweep()
-    if not any(ref() is cell for ref in entry[1]):
-        entry[1].append(weakref.ref(cell))
+    entry[1].append(weakref.ref(cell))
+
+
+def drop_holder(param: Parameter, cell: Cell) -> None:
+    """Record one registration of ``param`` in ``cell`` fewer."""
+    held = cell.__dict__["_held"]
+    held[id(param)] = held.get(id(param), 1) - 1
+    if held[id(param)] > 0:
+        return
+    del held[id(param)]
+    entry = _holders.get(id(param))
+    if entry is not None and entry[0]() is param:
+        entry[1][:] = [ref for ref in entry[1] if ref() is not None and ref() is not cell]
 
 
 def holders(param: Parameter) -> list[Cell]:
-    """The live cells that still hold ``param`` directly."""
+    """The live cells that hold ``param`` directly."""
     entry = _holders.get(id(param))
     if entry is None or entry[0]() is not param:
         return []
-    live = [cell for cell in (ref() for ref in entry[1])
-            if cell is not None and cell._holds(param)]
-    entry[1][:] = [weakref.ref(cell) for cell in live]
-    return live
+    return [cell for cell in (ref() for ref in entry[1]) if cell is not None]
 
 
 def parents(cell: Cell) -> list[Cell]:
-    """The live cells that hold ``cell`` as a child (stale references are dropped)."""
-    refs = cell.__dict__["_parents"]
-    live = [p for p in (ref() for ref in refs)
-            if p is not None and any(c is cell for c in p.__dict__["_cells"].values())]
-    if len(live) != len(refs):
-        refs[:] = [weakref.ref(p) for p in live]
-    return live
+    """The live cells that hold ``cell`` as a child."""
+    return [p for p in (ref() for ref in cell.__dict__["_parents"]) if p is not None]
 
 
 def add_parent(child: Cell, parent: Cell) -> None:
     refs = child.__dict__["_parents"]
     if not any(ref() is parent for ref in refs):
         refs.append(weakref.ref(parent))
+
+
+def drop_parent(child: Cell, parent: Cell) -> None:
+    """After ``parent`` let go of ``child``: forget the link unless it holds it still."""
+    if not any(c is child for c in parent.__dict__["_cells"].values()):
+        refs = child.__dict__["_parents"]
+        refs[:] = [ref for ref in refs if ref() is not None and ref() is not parent]
+
+
+def adopt(cell: Cell) -> None:
+    """Give a copied or unpickled cell fresh derived state: no index, no parents, and
+    its own parameters and children registered. Run it on children before parents."""
+    cell.__dict__.update(_index=None, _parents=[], _held={})
+    for param in cell.__dict__["_params"].values():
+        add_holder(param, cell)
+    for _, members in cell.__dict__["_groups"].values():
+        for param in members.values():
+            add_holder(param, cell)
+    for child in cell.__dict__["_cells"].values():
+        add_parent(child, cell)
 
 
 def ancestors(cells: Iterable[Cell]) -> list[Cell]:
@@ -162,6 +194,11 @@ def set_children(self: Cell, entries: list[tuple[str, Cell, str | None]], keep: 
     new_ids = {id(child) for _, child, _ in entries}
     old = [cells[k] for k, _, _ in entries if k in cells] if keep else list(cells.values())
     replaced = [c for c in old if id(c) not in new_ids]
+    if keep:
+        clashing = [k for k, _, _ in entries if k in self.__dict__["_params"]]
+        if clashing:
+            raise TypeError(f"{where}.{clashing[0]}: `value` must be a Parameter or a Tensor "
+                            "(the attribute holds a parameter), got a Cell.")
     plan = [(p, (prefix + path) if prefix is not None else p.name)
             for _, child, prefix in entries for path, p in child.parameters_and_names()]
     moving = [p for p, _ in plan]
@@ -169,18 +206,60 @@ def set_children(self: Cell, entries: list[tuple[str, Cell, str | None]], keep: 
     check_free(where, [self], [(n, p) for p, n in plan], leaving)
     rename(plan)
     if keep:
+        released = [p for key, _, _ in entries for p in self._release(key, keep_cell=True)]
         for key, child, _ in entries:
-            self.__dict__.pop(key, None)
             cells[key] = child
     else:
+        released = []
         cells.clear()
         cells.update((key, child) for key, child, _ in entries)
     for _, child, _ in entries:
         add_parent(child, self)
-    if replaced or not keep:
+    for child in replaced:
+        drop_parent(child, self)
+    if replaced or released or not keep:
         invalidate([self])
     else:
         record_added([self], [(n, p) for p, n in plan])
+
+
+def add_group(self: Cell, name: str, value: Any) -> None:
+    """Register a ParameterTuple or a list/tuple of Parameters; never-named ones get
+    ``Parameter$<n>`` (MindSpore's names), counted per cell."""
+    where = type(self).__name__
+    plan = unique_generated_names(where, value, first=self.__dict__["_group_id"])
+    members: OrderedDict[str, Parameter] = OrderedDict()
+    for param in value:
+        members.setdefault(plan.get(id(param), param.name), param)
+    old = self.__dict__["_params"].get(name)
+    leaving = [old] if old is not None else \
+        list(self.__dict__["_groups"].get(name, (None, {}))[1].values())
+    check_free(where, [self], list(members.items()), leaving)
+    if plan:
+        self.__dict__["_group_id"] = max(int(n.split("$")[1]) for n in plan.values()) + 1
+    for param in members.values():
+        if id(param) in plan:
+            param._set_auto_name(plan[id(param)], generated=True)
+    released = self._release(name)
+    for param in members.values():
+        add_holder(param, self)
+    self.__dict__["_groups"][name] = (value, members)
+    if released:
+        invalidate([self])
+    else:
+        record_added([self], members.items())
+
+
+def deepcopy_cell(cell: Cell, memo: dict[int, Any]) -> Cell:
+    """``copy.deepcopy`` of a cell: its registries are copied, its derived state (name
+    index, holders, parents) is made afresh for the copy."""
+    new = type(cell).__new__(type(cell))
+    memo[id(cell)] = new
+    for key, value in cell.__dict__.items():
+        if key not in DERIVED:
+            object.__setattr__(new, key, copy.deepcopy(value, memo))
+    adopt(new)
+    return new
 
 
 def _on_user_rename(param: Parameter, new_name: str) -> None:
