@@ -185,11 +185,16 @@ def test_cells_in_plain_lists_or_dicts_are_refused_pointing_to_containers():
     with pytest.raises(TypeError, match=r"use nn.CellList\(\[...\]\)"):
         cell.layers = [nn.Dense(2, 2), nn.Dense(2, 2)]
     with pytest.raises(TypeError, match="nn.CellList"):
-        cell.layers = (nn.ReLU(),)
+        cell.layers = (nn.ReLU(), nn.Dense(2, 2))
     with pytest.raises(TypeError, match=r"nn.CellDict"):
-        cell.layers = {"a": nn.ReLU()}
+        cell.layers = {"a": nn.Dense(2, 2)}
     assert "layers" not in cell.__dict__
     cell.layers = nn.CellList([nn.Dense(2, 2)])
     assert [n for n, _ in cell.parameters_and_names()] == ["layers.0.weight", "layers.0.bias"]
     cell.sizes = [1, 2]  # lists without cells are plain attributes
     assert cell.sizes == [1, 2]
+    cell.acts = (nn.ReLU(), nn.ReLU())  # parameter-free cells in a tuple: as in MindSpore
+    x = Tensor(np.array([-1.0, 1.0], np.float32))
+    for act in cell.acts:
+        x = act(x)
+    assert x.tolist() == [0.0, 1.0] and len(cell.cells()) == 1

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from ._cell import Cell
 
 
-def _is_cell(value: Any) -> bool:
+def _has_parameters(value: Any) -> bool:
+    """True for a Cell that holds parameters (anywhere in its tree)."""
     from ._cell import Cell  # imported late: _cell imports this module
-    return isinstance(value, Cell)
+    return isinstance(value, Cell) and next(value.get_parameters(), None) is not None
 
 
 def check_attribute_value(cell: Any, name: str, value: Any, reserved: frozenset[str]) -> None:
@@ -28,22 +29,25 @@ def check_attribute_value(cell: Any, name: str, value: Any, reserved: frozenset[
     Raises:
         ValueError: If ``name`` is a Cell method or property (``construct``, ``cells``...):
             the attribute would hide it.
-        TypeError: If ``value`` is a plain list/tuple or dict holding cells: their
-            parameters would not be registered (MindSpore leaves them out silently).
+        TypeError: If ``value`` is a plain list/tuple or dict holding cells that have
+            parameters: those would not be registered (MindSpore leaves them out
+            silently). Parameter-free cells (activations) in a tuple are fine, as there.
     """
     where = type(cell).__name__
     if name in reserved:
         raise ValueError(f"{where}: an attribute cannot be named {name!r}: that is a Cell "
                          f"method, which the attribute would hide; choose another name.")
     if isinstance(value, (list, tuple)) and not isinstance(value, Parameter):
-        if any(_is_cell(v) for v in value):
+        if any(_has_parameters(v) for v in value):
             raise type_error(f"{where}.{name}", "value", value,
-                             "a cell container, not a plain list or tuple of cells: use "
+                             "a cell container, not a plain list or tuple of cells with "
+                             "parameters: use "
                              "nn.CellList([...]) (or nn.SequentialCell) so that their "
                              "parameters are registered")
-    elif isinstance(value, Mapping) and any(_is_cell(v) for v in value.values()):
+    elif isinstance(value, Mapping) and any(_has_parameters(v) for v in value.values()):
         raise type_error(f"{where}.{name}", "value", value,
-                         "a cell container, not a dict of cells: use nn.CellDict({...}) so "
+                         "a cell container, not a dict of cells with parameters: use "
+                         "nn.CellDict({...}) so "
                          "that their parameters are registered")
 
 
