@@ -201,3 +201,14 @@ def test_a_deep_copy_gets_its_own_name_bookkeeping():
         clone.y = _param(name="x")  # the copy's root sees its copied child
     net.y = _param(name="x")  # the original tree is another tree
     assert [p.name for p in net.get_parameters()] == ["x"]
+
+
+def test_naming_a_generated_name_again_keeps_other_trees_checked():
+    a, b = _param(), _param()
+    first = nn.Cell()
+    first.group = ParameterTuple([a, b])  # a is 'Parameter$1' there
+    second = nn.Cell()
+    second.w = a  # a generated name is replaced, as MindSpore replaces its default
+    assert a.name == "w"
+    with pytest.raises(ValueError, match="'w'"):
+        first.v = _param(name="w")  # first's index must know a's new name

@@ -2,7 +2,8 @@
 
 from ._activation import ReLU as ReLU, Sigmoid as Sigmoid, Softmax as Softmax, Tanh as Tanh
 from ._cell import Cell as Cell
-from ._containers import CellDict as CellDict, CellList as CellList, SequentialCell as SequentialCell
+from ._containers import (CellDict as CellDict, CellList as CellList,
+                          SequentialCell as SequentialCell)
 from ._layers import (Conv2d as Conv2d, Conv3d as Conv3d, Dense as Dense,
                       ParameterUpdate as ParameterUpdate)
 

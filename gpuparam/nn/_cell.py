@@ -178,7 +178,7 @@ class Cell:
             list(self.__dict__["_groups"].get(name, (None, {}))[1].values())
         _naming.check_free(type(self).__name__, [self], [(new_name, param)], leaving)
         if not param._named_by_user:
-            param._set_auto_name(name)
+            _naming.rename([(param, name)])
         released = self._release(name)
         self.__dict__["_params"][name] = param
         _naming.add_holder(param, self)
@@ -240,8 +240,10 @@ class Cell:
     def name_cells(self) -> OrderedDict[str, Cell]:
         """Return the direct sub-cells by attribute name (a cell held twice: once)."""
         out: OrderedDict[str, Cell] = OrderedDict()
+        seen: set[int] = set()
         for name, cell in self.__dict__["_cells"].items():
-            if not any(c is cell for c in out.values()):
+            if id(cell) not in seen:
+                seen.add(id(cell))
                 out[name] = cell
         return out
 
@@ -409,5 +411,6 @@ class Cell:
         return safe_repr(self)
 
 
-_RESERVED = frozenset(name for name, value in vars(Cell).items()
-                      if not name.startswith("_") and (callable(value) or isinstance(value, property)))
+# Attribute names that would hide a Cell method: refused at assignment (issue 15).
+_RESERVED = frozenset(name for name, value in vars(Cell).items() if not name.startswith("_")
+                      and (callable(value) or isinstance(value, property)))

@@ -237,9 +237,7 @@ def add_group(self: Cell, name: str, value: Any) -> None:
     check_free(where, [self], list(members.items()), leaving)
     if plan:
         self.__dict__["_group_id"] = max(int(n.split("$")[1]) for n in plan.values()) + 1
-    for param in members.values():
-        if id(param) in plan:
-            param._set_auto_name(plan[id(param)], generated=True)
+    rename([(p, plan[id(p)]) for p in members.values() if id(p) in plan], generated=True)
     released = self._release(name)
     for param in members.values():
         add_holder(param, self)
