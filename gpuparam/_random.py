@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import random
 import threading
 from typing import Any, Callable, Optional
 
@@ -68,6 +67,8 @@ def set_seed(seed: int) -> None:
         _seed, _count = int(seed), 0
     # As MindSpore's set_seed: ported scripts that draw inputs with NumPy or `random` stay
     # reproducible. NumPy's legacy seed takes 32-bit words, so a larger seed goes in two.
+    import random  # here, so that this module's namespace keeps its own meaning of `random`
+
     np.random.seed(seed if seed < 2**32 else [seed & 0xFFFFFFFF, seed >> 32])
     random.seed(seed)
 
