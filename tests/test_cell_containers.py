@@ -62,6 +62,10 @@ def test_indexing_slicing_len_del():
     assert list(seq) == [cells[3]] and cells[3].weight.name == "seq.0.weight"
     seq[0] = nn.Dense(2, 2)
     assert seq[0] is not cells[3] and _names(net) == ["seq.0.weight", "seq.0.bias"]
+    with pytest.raises(TypeError, match=r"__setitem__: `index` must be an int, got"):
+        seq[0:1] = nn.Dense(2, 2)
+    with pytest.raises(TypeError, match=r"__setitem__: `index` must be an int, got"):
+        seq[1.0] = nn.Dense(2, 2)
 
 
 def test_celllist_append_extend_insert_del_in_a_model():

@@ -121,6 +121,8 @@ class _Container(Cell):
     def _set(self, index: Any, cell: Cell) -> None:
         where = f"{type(self).__name__}.__setitem__"
         _check_cell(where, "cell", cell)
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise type_error(where, "index", index, "an int")
         keys = list(self.__dict__["_cells"])
         self._put(keys[_check_index(where, index, len(keys), insert=False)], cell, True)
 
