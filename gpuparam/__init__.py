@@ -26,6 +26,9 @@ from ._dtype import bfloat16 as _bfloat16
 
 if _bfloat16 is not None:  # only where ml_dtypes gives NumPy a bfloat16 type
     bfloat16 = _bfloat16
+    float8_e4m3fn = dtype.float8_e4m3fn
+    float8_e5m2 = dtype.float8_e5m2
+from ._dtype import complex64 as complex64, complex128 as complex128  # noqa: E402
 
 from_dlpack = Tensor.from_dlpack
 
