@@ -1,5 +1,6 @@
 """Cells (layers) with MindSpore's parameter registration: ``Cell``, ``Conv2d``, ``Dense``, ..."""
 
+from . import utils as utils
 from ._activation import ReLU as ReLU, Sigmoid as Sigmoid, Softmax as Softmax, Tanh as Tanh
 from ._cell import Cell as Cell, CellList as CellList, SequentialCell as SequentialCell
 from ._layers import (Conv2d as Conv2d, Conv3d as Conv3d, Dense as Dense,
