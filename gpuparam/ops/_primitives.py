@@ -82,6 +82,7 @@ class _ConvPrimitive:
                  data_format: str | None = None) -> None:
         where = type(self).__name__
         self.out_channel = check_int(where, "out_channel", out_channel, minimum=1)
+        check_int(where, "mode", mode)  # a bool is refused, though True == 1
         if mode != 1:
             raise value_error(where, "mode", mode, "1 (cross-correlation, MindSpore's only mode)")
         self._spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, pad, stride,
