@@ -166,7 +166,8 @@ class Dropout(Cell):
         work = np.dtype(np.float64) if array.dtype == np.float64 else np.dtype(np.float32)
         u = _random.uniform(self._key, tuple(array.shape), work, stream=next(self._calls))
         kept = u >= self.p
-        out = xp.where(kept, array.astype(work) / self.keep_prob, 0)
+        # Scaled in float64 and rounded once, so a kept value is x / keep_prob correctly rounded.
+        out = xp.where(kept, array.astype(np.float64) / self.keep_prob, 0)
         return Tensor._from_array(out.astype(array.dtype))
 
     def extend_repr(self) -> str:
