@@ -65,6 +65,14 @@ class TensorMethods:
         _init: Any
         _lock: Any
 
+        @property
+        def ndim(self) -> int: ...
+
+        @property
+        def size(self) -> int: ...
+
+        def item(self) -> Any: ...
+
     # ------------------------------------------------------------------ dtype and data
 
     def set_dtype(self, dtype: Any) -> Any:
@@ -333,7 +341,7 @@ class TensorMethods:
             raise TypeError(f"{type(self).__name__}.__format__: a format spec "
                             f"({format_spec!r}) applies to a tensor of one element; this "
                             f"one has shape {self._shape}.")
-        return format(self.item(), format_spec)  # type: ignore[attr-defined]
+        return format(self.item(), format_spec)
 
 
 __all__ = ["TensorMethods"]

@@ -259,3 +259,11 @@ def test_conv2d_primitive_refuses_a_bool_mode():
         ops.Conv2D(1, 3, mode=True)
     with pytest.raises(ValueError, match="Conv3D: `mode`"):
         ops.Conv3D(1, 3, mode=2)
+
+
+def test_conv_primitive_names_the_input_when_dtypes_differ():
+    x = Tensor(np.ones((1, 1, 4, 4)))
+    w = Tensor(np.ones((1, 1, 3, 3), np.float32))
+    with pytest.raises(TypeError, match=r"Conv2D: the input is Float64, the weight is Float32; "
+                                        r"cast the input \(`x.astype\(gpuparam.float32\)`\)"):
+        ops.Conv2D(1, 3)(x, w)
