@@ -267,3 +267,32 @@ def test_conv_primitive_names_the_input_when_dtypes_differ():
     with pytest.raises(TypeError, match=r"Conv2D: the input is Float64, the weight is Float32; "
                                         r"cast the input \(`x.astype\(gpuparam.float32\)`\)"):
         ops.Conv2D(1, 3)(x, w)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_conv_transpose_nd_random_geometries_match_the_scatter(seed):
+    """Both formulations (by output phase without dilation, spread input with it) against
+    the float64 scatter, over random sizes, kernels, strides, paddings and groups."""
+    from gpuparam.ops._conv_transpose import conv_transpose_nd, transposed_output_size
+
+    rng = np.random.default_rng(seed)
+    checked = 0
+    while checked < 12:
+        ndim, groups = int(rng.integers(2, 4)), int(rng.choice([1, 2]))
+        n = tuple(int(v) for v in rng.integers(1, 5, ndim))
+        kernel = tuple(int(v) for v in rng.integers(1, 4, ndim))
+        stride = tuple(int(v) for v in rng.integers(1, 4, ndim))
+        dilation = (1,) * ndim if checked % 3 else tuple(int(v) for v in rng.integers(1, 3, ndim))
+        pads = tuple((int(rng.integers(0, 3)), int(rng.integers(0, 3))) for _ in range(ndim))
+        extra = tuple(int(rng.integers(0, s)) for s in stride)
+        out = tuple(transposed_output_size(a, k, s, d, b, e_, x_) for a, k, s, d, (b, e_), x_
+                    in zip(n, kernel, stride, dilation, pads, extra))
+        if min(out) < 1:
+            continue
+        x = rng.standard_normal((2, 2 * groups, *n))
+        w = rng.standard_normal((2 * groups, 2, *kernel))
+        y = conv_transpose_nd(x, w, stride=stride, padding=pads, dilation=dilation,
+                              groups=groups, output_spatial=out)
+        np.testing.assert_allclose(y, transpose_reference(x, w, stride, pads, dilation, groups,
+                                                          out), rtol=0, atol=1e-12)
+        checked += 1

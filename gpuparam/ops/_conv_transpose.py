@@ -12,12 +12,17 @@ runs on every convolution backend (cuDNN, cuBLAS GEMM, NumPy GEMM):
    *k)`` and flipped in every spatial dim;
 3. a stride-1 convolution of the two with the same dilation gives the output.
 
-The zeros inserted by a stride ``s`` make the GEMM do ``s**ndim`` times the necessary
-multiplications; a col2im formulation would not, and is left for later.
+With a stride and no dilation the zeros inserted by step 1 would make the GEMM do
+``s**ndim`` times the necessary work, so the output is split by phase instead (the
+sub-pixel decomposition): output positions ``j`` with the same ``(j + pad_before) % s``
+see only the kernel taps ``k = phase, phase + s, ...``, so each phase is one ordinary
+stride-1 convolution of the unspread input with that sub-kernel, written into every
+``s``-th output element. A dilated transposed convolution keeps the spread input.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -80,6 +85,13 @@ def conv_transpose_nd(x: Any, weight: Any, *, stride: tuple[int, ...], padding: 
     xp = get_array_module(x)
     ndim = x.ndim - 2
     kernel = tuple(int(k) for k in weight.shape[2:])
+    c_group = c_in // groups
+    # (C_in, C_out/g, *k) -> (C_out, C_in/g, *k): each group's block transposed.
+    regrouped = weight.reshape(groups, c_group, -1, *kernel).swapaxes(1, 2)
+    regrouped = regrouped.reshape(-1, c_group, *kernel)
+    if all(d == 1 for d in dilation) and any(st > 1 for st in stride):
+        return _by_phase(xp, x, regrouped, tuple(stride), padding, groups, output_spatial,
+                         backend, where)
     extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     total = tuple(n + e - 1 for n, e in zip(output_spatial, extent))
     buffer = xp.zeros((x.shape[0], c_in, *total), dtype=x.dtype)
@@ -95,12 +107,53 @@ def conv_transpose_nd(x: Any, weight: Any, *, stride: tuple[int, ...], padding: 
         target.append(slice(start, start + (last - first - 1) * s + 1, s))
         source.append(slice(first, last))
     buffer[tuple(target)] = x[tuple(source)]
-    c_group = c_in // groups
-    regrouped = weight.reshape(groups, c_group, -1, *kernel).swapaxes(1, 2)
-    flipped = regrouped[(Ellipsis, *(slice(None, None, -1),) * ndim)]
-    kernel_fwd = xp.ascontiguousarray(flipped.reshape(-1, c_group, *kernel))
+    kernel_fwd = xp.ascontiguousarray(regrouped[(Ellipsis, *(slice(None, None, -1),) * ndim)])
     return conv_nd(buffer, kernel_fwd, stride=(1,) * ndim, padding=((0, 0),) * ndim,
                    dilation=tuple(dilation), groups=groups, backend=backend, where=where)
+
+
+def _phase_plan(n: int, k: int, s: int, before: int, length: int,
+                phase: int) -> tuple[int, int, int, int, int, int] | None:
+    """One dim of one phase: ``(taps, crop_start, crop_stop, pad_before, pad_after, first_out)``.
+
+    Output ``j = phase - before + t * s`` receives ``sum_m x[t - m] * w[phase + m * s]``
+    for ``t`` in ``[t0, t1]``: a correlation of ``x`` (cropped/padded to cover
+    ``t0 - taps + 1 .. t1``) with the reversed sub-kernel. ``None`` if no output gets any tap.
+    """
+    taps = -(-(k - phase) // s) if phase < k else 0
+    t0 = -((phase - before) // s)                  # ceil((before - phase) / s)
+    t1 = (length - 1 - phase + before) // s
+    if taps == 0 or t1 < t0:
+        return None
+    lo, hi = t0 - (taps - 1), t1 + 1               # the x positions the phase reads
+    start, stop = max(lo, 0), min(hi, n)
+    if stop <= start:                              # reads only zeros
+        return None
+    return taps, start, stop, start - lo, hi - stop, phase - before + t0 * s
+
+
+def _by_phase(xp: Any, x: Any, regrouped: Any, stride: tuple[int, ...], padding: Padding,
+              groups: int, output_spatial: tuple[int, ...], backend: ConvBackend,
+              where: str) -> Any:
+    """The transposed convolution as one stride-1 ``conv_nd`` per output phase."""
+    ndim = len(stride)
+    out = xp.zeros((x.shape[0], regrouped.shape[0], *output_spatial), dtype=x.dtype)
+    for phases in itertools.product(*(range(st) for st in stride)):
+        plans = [_phase_plan(int(n), int(k), st, before, length, ph) for n, k, st, (before, _),
+                 length, ph in zip(x.shape[2:], regrouped.shape[2:], stride, padding,
+                                   output_spatial, phases)]
+        if any(p is None for p in plans):
+            continue
+        sub = regrouped[(Ellipsis, *(slice(ph, None, st) for ph, st in zip(phases, stride)))]
+        sub = xp.ascontiguousarray(sub[(Ellipsis, *(slice(None, None, -1),) * ndim)])
+        crop = x[(Ellipsis, *(slice(p[1], p[2]) for p in plans if p is not None))]
+        y = conv_nd(crop, sub, stride=(1,) * ndim,
+                    padding=tuple((p[3], p[4]) for p in plans if p is not None),
+                    dilation=(1,) * ndim, groups=groups, backend=backend, where=where)
+        target = tuple(slice(p[5], p[5] + (size - 1) * st + 1, st)
+                       for p, size, st in zip(plans, y.shape[2:], stride) if p is not None)
+        out[(slice(None), slice(None), *target)] = y
+    return out
 
 
 __all__ = ["conv_transpose_nd", "transposed_output_size"]
