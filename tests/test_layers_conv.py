@@ -68,7 +68,7 @@ def close(actual: Tensor, expected: np.ndarray, dtype=np.float32) -> None:
 
 def test_conv1d_documented_shape_and_weight():
     net = nn.Conv1d(120, 240, 4, has_bias=False, weight_init="normal")
-    assert net.weight.shape == (240, 120, 4) and net.bias is None
+    assert net.weight.shape == (240, 120, 1, 4) and net.bias is None  # MindSpore's 4-d weight
     assert net(Tensor(np.ones([1, 120, 640]), gpuparam.float32)).shape == (1, 240, 640)
 
 
@@ -84,10 +84,20 @@ def test_conv1d_forward_matches_float64(xp, kw, pads):
     if pads is None:  # 'same': out = ceil(11 / 2) = 6, total padding (6-1)*2 + 3 - 11 = 2
         pads = ((1, 1),)
     stride, dilation, group = kw.get("stride", 1), kw.get("dilation", 1), kw.get("group", 1)
-    expected = correlate_reference(x[:, :, None], net.weight.asnumpy()[:, :, None],
+    expected = correlate_reference(x[:, :, None], net.weight.asnumpy(),
                                    (1, stride), ((0, 0), *pads), (1, dilation), group)[:, :, 0]
     expected += net.bias.asnumpy()[None, :, None]
     close(net(Tensor(x)), expected)
+
+
+def test_conv1d_takes_a_3d_weight_tensor_as_mindspore_does():
+    w = RNG.standard_normal((2, 3, 4)).astype(np.float32)
+    net = nn.Conv1d(3, 2, 4, pad_mode="valid", weight_init=Tensor(w))
+    assert net.weight.shape == (2, 3, 1, 4)
+    x = RNG.standard_normal((1, 3, 9)).astype(np.float32)
+    expected = np.stack([[np.correlate(x[0].astype(np.float64)[c], w[o, c].astype(np.float64),
+                                       "valid") for c in range(3)] for o in range(2)]).sum(axis=1)
+    close(net(Tensor(x)), expected[None])
 
 
 def test_conv1d_bad_arguments():
@@ -214,7 +224,7 @@ def test_dtype_sets_the_parameters_and_the_output(make):
         net = make(dt)
         want = gpuparam.dtype.from_numpy(dt)
         assert net.weight.dtype == want and net.bias.dtype == want
-        ndim = net.weight.ndim if not isinstance(net, nn.Dense) else 2
+        ndim = {nn.Dense: 2, nn.Conv1d: 3}.get(type(net), net.weight.ndim)
         x = Tensor(np.ones((1, 2) + (5,) * (ndim - 2), want.numpy_dtype))
         assert net(x).dtype == want
     for bad in ("float32", 32, None):

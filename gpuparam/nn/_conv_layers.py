@@ -40,7 +40,11 @@ def _one_int(where: str, arg: str, value: Any) -> int:
 
 
 class Conv1d(Cell):
-    """1-D convolution layer (NCW) owning ``weight`` ``(out, in // group, k)`` and ``bias``.
+    """1-D convolution layer (NCW) owning ``weight`` ``(out, in // group, 1, k)`` and ``bias``.
+
+    The weight has MindSpore's 4-d shape (the layer runs as a 2-D convolution of height
+    1), so MindSpore checkpoints load into it; a 3-d ``(out, in // group, k)`` Tensor
+    given as ``weight_init`` is expanded, as MindSpore does.
 
     Args:
         in_channels, out_channels: Channel counts.
@@ -82,7 +86,9 @@ class Conv1d(Cell):
         for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
             if channels % self.spec.group:
                 raise value_error(where, "group", group, f"a divisor of {arg}={channels}")
-        shape = (out_channels, in_channels // self.spec.group, self.kernel_size)
+        shape = (out_channels, in_channels // self.spec.group, 1, self.kernel_size)
+        if isinstance(weight_init, Tensor) and weight_init.ndim == 3:
+            weight_init = weight_init.expand_dims(2)
         self.weight = _make_parameter(where, "weight_init", weight_init,
                                       HeUniform(negative_slope=math.sqrt(5)), shape, self.dtype)
         self.bias = (_make_parameter(where, "bias_init", bias_init,
@@ -96,9 +102,7 @@ class Conv1d(Cell):
             raise value_error(where, "x", tuple(array.shape),
                               f"(N, in_channels={self.in_channels}, W), a 3-d input")
         n, c, width = array.shape
-        weight = self.weight._read()
-        out = self.spec(Tensor._from_array(array.reshape(n, c, 1, width)),
-                        Tensor._from_array(weight.reshape(*weight.shape[:2], 1, -1)))
+        out = self.spec(Tensor._from_array(array.reshape(n, c, 1, width)), self.weight)
         out = out.reshape(out.shape[0], out.shape[1], out.shape[3])
         if self.bias is not None:
             out = out + self.bias.reshape((1, -1, 1))
