@@ -306,3 +306,17 @@ def test_conv_transpose_nd_random_geometries_match_the_scatter(seed):
         np.testing.assert_allclose(y, transpose_reference(x, w, stride, pads, dilation, groups,
                                                           out), rtol=0, atol=1e-12)
         checked += 1
+
+
+def test_parameter_update_result_shares_the_buffer_until_set_data():
+    """Issue 15: the docstring's sharing claim, as it really holds."""
+    from gpuparam import Parameter
+    param = Parameter(Tensor(np.zeros(3, np.float32)), name="p")
+    update = nn.ParameterUpdate(param)
+    out = update(Tensor(np.ones(3, np.float32)))
+    assert out.asnumpy().tolist() == [1, 1, 1] and param.asnumpy().tolist() == [1, 1, 1]
+    ops.Assign()(param, Tensor(np.full(3, 2, np.float32)))
+    assert out.asnumpy().tolist() == [2, 2, 2]  # an in-place write shows
+    param.set_data(Tensor(np.full(3, 5, np.float32)))
+    assert out.asnumpy().tolist() == [2, 2, 2]  # set_data gave the parameter a new buffer
+    assert param.asnumpy().tolist() == [5, 5, 5]

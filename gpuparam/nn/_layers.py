@@ -181,7 +181,10 @@ class ParameterUpdate(Cell):
     """Cell that writes its input into ``param`` (``nn.ParameterUpdate``).
 
     Calling it with a Tensor of the parameter's shape assigns the value in place and
-    returns a Tensor of the parameter's updated data (it shares the parameter's buffer).
+    returns a Tensor of the parameter's updated data. That Tensor shares the buffer the
+    parameter holds at the time: later in-place writes (``Assign``, another
+    ``ParameterUpdate``) show in it, but ``set_data`` gives the parameter a new buffer,
+    after which the returned Tensor keeps the values it had.
 
     Raises:
         TypeError: If ``param`` is not a Parameter.
