@@ -39,8 +39,9 @@ def _wrap(array: Any, like: Any = None) -> Tensor:
 
 
 def _axes(where: str, axis: Any, ndim: int, arg: str = "axis") -> Any:
-    """Check ``axis`` (None, an int or a tuple of ints) against ``ndim``; return it as NumPy wants."""
-    if axis is None:
+    """Check ``axis`` (None, an int or a tuple of ints) against ``ndim``; return it as NumPy
+    wants. An empty tuple means every axis, as in MindSpore (``any(axis=())``)."""
+    if axis is None or (isinstance(axis, (tuple, list)) and not axis):
         return None
     items = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in items):

@@ -67,6 +67,7 @@ def test_reductions_and_moments_against_float64(xp):
 def test_any_all_squeeze_fill_and_T(xp):
     b = Tensor(np.array([[True, False], [False, False]]))
     assert bool(b.any()) and not bool(b.all())
+    assert b.any(axis=()).shape == () and bool(b.any(axis=()))  # MindSpore: () is every axis
     assert host(b.any(axis=1)).tolist() == [True, False]
     assert b.all(0, keep_dims=True).shape == (1, 2)
     s = Tensor(np.zeros((1, 3, 1), np.float16))
