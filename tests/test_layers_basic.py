@@ -209,3 +209,12 @@ def test_avgpool2d_matches_float64(xp, kw, pads, include_pad):
 def test_pool_errors(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+@pytest.mark.parametrize(("module", "name"), [("nn", "LSTM"), ("ops", "ReduceMean")])
+def test_a_missing_mindspore_name_points_to_the_porting_guide(module, name):
+    mod = getattr(gpuparam, module)
+    with pytest.raises(AttributeError, match=rf"module 'gpuparam.{module}' has no attribute "
+                                             rf"'{name}': .*docs/porting.md"):
+        getattr(mod, name)
+    assert not hasattr(mod, "__wrapped__")  # dunder probes stay plain AttributeErrors

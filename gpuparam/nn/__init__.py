@@ -17,3 +17,13 @@ __all__ = ["Cell", "CellList", "Conv2d", "Conv3d", "Dense", "ParameterUpdate", "
 __all__ += ["AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2dTranspose",
             "Conv3dTranspose", "Dropout", "Embedding", "Flatten", "LayerNorm", "MaxPool2d",
             "utils"]
+
+
+def __getattr__(name: str) -> object:
+    # A MindSpore name gpuparam does not provide: say so, and where the list is.
+    if name.startswith("__"):
+        raise AttributeError(f"module 'gpuparam.nn' has no attribute {name!r}")
+    raise AttributeError(
+        f"module 'gpuparam.nn' has no attribute {name!r}: gpuparam provides MindSpore's "
+        "parameter API and the layers and operations listed in docs/porting.md "
+        "('What is there'); see 'What is not there' in the same guide.")

@@ -18,3 +18,13 @@ from ._primitives import (Add as Add, Assign as Assign, Conv2D as Conv2D, Conv3D
 
 __all__ = ["Add", "Assign", "Conv2D", "Conv3D", "Depend", "MatMul", "Mul", "Sub",
            "available_conv_backends", "conv_backend_for", "conv_nd", "depend"]
+
+
+def __getattr__(name: str) -> object:
+    # A MindSpore name gpuparam does not provide: say so, and where the list is.
+    if name.startswith("__"):
+        raise AttributeError(f"module 'gpuparam.ops' has no attribute {name!r}")
+    raise AttributeError(
+        f"module 'gpuparam.ops' has no attribute {name!r}: gpuparam provides MindSpore's "
+        "parameter API and the layers and operations listed in docs/porting.md "
+        "('What is there'); see 'What is not there' in the same guide.")
