@@ -27,11 +27,16 @@ from ._dtype import bfloat16 as _bfloat16
 
 if _bfloat16 is not None:  # only where ml_dtypes gives NumPy a bfloat16 type
     bfloat16 = _bfloat16
+    float8_e4m3fn = dtype.float8_e4m3fn
+    float8_e5m2 = dtype.float8_e5m2
+from ._dtype import complex64 as complex64, complex128 as complex128  # noqa: E402
 
 from_dlpack = Tensor.from_dlpack
+from_numpy = Tensor.from_numpy
 
 __all__ = ["Parameter", "ParameterTuple", "Tensor", "common", "context", "nn", "ops", "bool_", "dtype", "dtype_to_nptype", "dtype_to_pytype", "float16",
            "float32", "float64", "from_dlpack", "get_context", "get_seed", "int16",
            "int32", "int64", "int8", "pytype_to_dtype", "set_context", "set_seed", "stream",
            "uint16", "uint32", "uint64", "uint8"]
 __all__ += ["GRAPH_MODE", "PYNATIVE_MODE"]
+__all__ += ["complex64", "complex128", "from_numpy"]

@@ -247,6 +247,10 @@ class Parameter(Tensor):
         clone._materialized_lazily = False
         return clone
 
+    def copy(self) -> Parameter:  # type: ignore[override]
+        """Return a copy that is a Parameter (``clone()``: same name, flags and values)."""
+        return self.clone()
+
     # ------------------------------------------------------------------ printing
 
     def __str__(self) -> str:

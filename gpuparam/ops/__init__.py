@@ -41,7 +41,10 @@ __all__ += ["Cast", "Div", "Exp", "Log", "Neg", "OnesLike", "RealDiv", "ReLU", "
 
 
 def __getattr__(name: str) -> object:
-    # A MindSpore name that is not here: say where the list of what is missing lives.
-    raise AttributeError(f"module 'gpuparam.ops' has no attribute {name!r}: gpuparam does not "
-                         "provide it; docs/porting.md ('What is not there') lists what "
-                         "gpuparam leaves out of MindSpore's nn and ops.")
+    # A MindSpore name gpuparam does not provide: say so, and where the list is.
+    if name.startswith("__"):
+        raise AttributeError(f"module 'gpuparam.ops' has no attribute {name!r}")
+    raise AttributeError(
+        f"module 'gpuparam.ops' has no attribute {name!r}: gpuparam provides MindSpore's "
+        "parameter API and the layers and operations listed in docs/porting.md "
+        "('What is there'); see 'What is not there' in the same guide.")
