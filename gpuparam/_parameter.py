@@ -19,6 +19,7 @@ from ._dtype import DType, can_cast_safely
 from ._errors import check_bool, type_error, value_error
 from ._initializer import Initializer, initializer
 from ._tensor import Tensor
+from ._tensor_cast import check_scalar_fits, checked_astype
 
 _DEFAULT_NAME = "Parameter"
 _INT32 = np.iinfo(np.int32)
@@ -109,8 +110,10 @@ class Parameter(Tensor):
             self._init, self._key = source._init, source._key
             self._array, self._ready, self._full_shape = None, None, None
         else:
-            target = (dtype or source._dtype).numpy_dtype
-            array = source._read().astype(target, copy=True)
+            # Overflow (int64 70000 into float16, 1e300 into float32) is refused here,
+            # before anything of self changes.
+            array = checked_astype(source._read(), dtype or source._dtype,
+                                   "Parameter.set_data", "data", copy=True)
             self._init, self._key, self._full_shape = None, None, None
             self._set_array(array, dtype or source._dtype)
 
@@ -203,6 +206,7 @@ class Parameter(Tensor):
             xp = _backend.active_array_module()
             if not np.can_cast(np.min_scalar_type(data), self._dtype.numpy_dtype, "same_kind"):
                 raise type_error(where, "data", data, f"a number castable to {self._dtype}")
+            check_scalar_fits(where, "data", data, self._dtype)
             source = Tensor(xp.full(self._shape, data, dtype=self._dtype.numpy_dtype))
         else:
             source = _as_tensor(where, "data", data)  # numbers were handled above

@@ -8,6 +8,7 @@ computes with zeros when an uninitialized tensor is used; gpuparam materializes 
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from . import _backend, _random
 from ._backend import Array
 from ._dtype import DType, from_numpy, to_dtype
 from ._errors import check_shape, type_error, value_error
+from ._tensor_cast import checked_astype
 
 
 Shape = tuple[int, ...]
@@ -55,6 +57,11 @@ def _host_or_device_array(data: Any, where: str) -> Array:
         if isinstance(data, numbers.Complex) and not isinstance(data, numbers.Real):
             raise type_error(where, "input_data", data, "real numbers")
         return _infer_from_python(data, where)
+    if hasattr(data, "__dlpack__"):  # torch.Tensor, jax.Array, ...: share, do not guess
+        raise type_error(where, "input_data", data,
+                         "a Tensor, a NumPy or CuPy array, a nested list/tuple or a Python "
+                         "scalar; for a DLPack producer such as a torch.Tensor or jax.Array "
+                         "use gpuparam.from_dlpack(x) (shares its memory)")
     raise type_error(where, "input_data", data,
                      "a Tensor, a NumPy or CuPy array, a nested list/tuple or a Python scalar")
 
@@ -104,6 +111,9 @@ class Tensor:
         if init is not None:
             if input_data is not None:
                 raise ValueError(f"{where}: give either `input_data` or `init`, not both.")
+            if isinstance(init, type):  # the class, not an instance: Normal for Normal()
+                raise TypeError(f"{where}: `init` must be an Initializer instance, got the "
+                                f"class {init.__name__}; call it: {init.__name__}().")
             # Duck-typed: a runtime Protocol check costs ~10% of creating a parameter.
             if not callable(getattr(init, "_generate", None)):
                 raise type_error(where, "init", init,
@@ -126,8 +136,10 @@ class Tensor:
         if not _backend.is_device_array(array):
             array = _backend.to_active(array)
         target = dtype if dtype is not None else from_numpy(array.dtype, where, "input_data")
-        # Always a copy of the caller's buffer (lists were freshly converted already).
-        array = array.astype(target.numpy_dtype, copy=not isinstance(input_data, (list, tuple)))
+        # Always a copy of the caller's buffer (lists were freshly converted already);
+        # a value the target dtype cannot hold is a ValueError, never a wrap or an inf.
+        array = checked_astype(array, target, where, "input_data",
+                               copy=not isinstance(input_data, (list, tuple)))
         if shape is not None:
             wanted = check_shape(where, "shape", shape, allow_zero=True)
             if wanted != tuple(array.shape):
@@ -143,6 +155,7 @@ class Tensor:
         self._init: LazyInit | None = None
         self._key: _random.Key | None = None
         self._full_shape: Shape | None = None
+        self._shard_index: tuple[slice, ...] | None = None  # meaningful while _full_shape is set
 
     @classmethod
     def _from_array(cls, array: Array) -> Tensor:
@@ -159,10 +172,16 @@ class Tensor:
         self._ready = _backend.record_ready_event()
 
     def _materialized(self) -> Array:
-        if self._array is None:
+        array = self._array  # one read: a concurrent set_data cannot change it under us
+        if array is not None:
+            return array
+        with self._lock:
+            # Under the lock (which set_data holds while it swaps the data) the tensor
+            # cannot turn lazy again between init_data and the read below.
             self.init_data()
-        assert self._array is not None
-        return self._array
+            array = self._array
+        assert array is not None
+        return array
 
     def _read(self) -> Array:
         """Return the buffer for reading: materialized, with the current stream made to
@@ -196,13 +215,15 @@ class Tensor:
             stream: A CUDA stream to generate on (GPU only); readers on other streams
                 wait for it on the device.
         """
-        if self._array is not None:
+        if self._array is not None and index is None:
             return self
         with self._lock:
-            if self._array is None:
+            if self._array is not None:
+                self._check_held_part(index)
+            else:
                 assert self._init is not None and self._key is not None
                 np_dtype = self._dtype.numpy_dtype
-                index = None if index is None else _random.normalize_index(self._shape, index)
+                index = None if index is None else self._normalized(self._shape, index)
                 with _backend.stream(stream):
                     array = self._init._generate(self._shape, np_dtype, self._key, index)
                     expected = sliced_shape(self._shape, index)
@@ -212,11 +233,34 @@ class Tensor:
                             f"{tuple(array.shape)} dtype {array.dtype}; expected {expected} {np_dtype}")
                     if index is not None:
                         self._full_shape = self._shape
+                        self._shard_index = index
                     ready = _backend.record_ready_event()
                 self._shape = tuple(expected)
                 self._ready = ready
                 self._array = array  # published last: other threads see a complete tensor
         return self
+
+    def _normalized(self, shape: Shape, index: Any) -> tuple[slice, ...]:
+        """``_random.normalize_index`` with messages that name the public method."""
+        try:
+            return _random.normalize_index(shape, index)
+        except (TypeError, ValueError) as exc:
+            where = f"{type(self).__name__}.init_data"
+            raise type(exc)(str(exc).replace("normalize_index:", f"{where}:", 1)) from None
+
+    def _check_held_part(self, index: Any) -> None:
+        """Raise ValueError unless ``index`` names the part this materialized tensor holds."""
+        whole = self._full_shape if self._full_shape is not None else self._shape
+        held = (self._shard_index if self._full_shape is not None
+                else self._normalized(whole, None))
+        if self._normalized(whole, index) != held:
+            where = f"{type(self).__name__}.init_data"
+            holds = ("a shard, " + str(held) if self._full_shape is not None
+                     else "all of its data")
+            raise ValueError(f"{where}: `index` {index!r} asks for another part, but the "
+                             f"tensor already holds {holds} (whole shape {whole}); a "
+                             "materialized tensor cannot change its part. Create another "
+                             "lazy tensor (or `clone()` one before materializing) for it.")
 
     # ------------------------------------------------------------------ attributes
 
@@ -238,7 +282,7 @@ class Tensor:
     @property
     def size(self) -> int:
         """The number of elements."""
-        return int(np.prod(self._shape, dtype=np.int64))
+        return math.prod(self._shape)  # Python ints: no wrap-around
 
     @property
     def nbytes(self) -> int:
@@ -262,8 +306,31 @@ class Tensor:
         return np.array(_backend.to_host(self._read()), copy=True)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        host = _backend.to_host(self._read())
-        return host if dtype is None else host.astype(dtype, copy=False)
+        """NumPy 2's array protocol: ``np.array(t)`` copies; ``np.asarray(t)`` may share.
+
+        ``copy=True`` (``np.array``'s default) always returns a new array, so writing to
+        it never reaches the tensor. ``copy=None`` (``np.asarray``) shares the buffer on
+        the NumPy backend when no dtype change is asked for, as a **read-only** view: a
+        write must go through ``set_data``/``Assign``/``t[...] = v``, which keep the
+        tensor's bookkeeping. ``copy=False`` raises ValueError where a copy is needed
+        (a GPU tensor, or another dtype). May synchronize the device.
+        """
+        array = self._read()
+        wanted = None if dtype is None else np.dtype(dtype)
+        needs_copy = _backend.is_device_array(array) or (wanted is not None and wanted != array.dtype)
+        if copy is False and needs_copy:
+            reason = ("the data lives on the GPU" if _backend.is_device_array(array)
+                      else f"the dtype changes from {array.dtype} to {wanted}")
+            raise ValueError(f"Tensor.__array__: `copy=False` cannot be honoured: {reason}, "
+                             "so a copy is needed; use np.asarray(t) or t.asnumpy().")
+        if needs_copy:
+            host = _backend.to_host(array)
+            return host if wanted is None or host.dtype == wanted else host.astype(wanted)
+        if copy:
+            return np.array(array, copy=True)
+        view = array.view()
+        view.flags.writeable = False
+        return view
 
     def item(self) -> Any:
         """Return the single element as a Python scalar. May synchronize the device."""
@@ -322,9 +389,14 @@ class Tensor:
     # ------------------------------------------------------------------ conversions
 
     def astype(self, dtype: Any) -> Tensor:
-        """Return a copy cast to ``dtype`` (a gpuparam or NumPy dtype)."""
+        """Return a copy cast to ``dtype`` (a gpuparam or NumPy dtype).
+
+        Raises:
+            ValueError: If a value does not fit ``dtype`` (300 into int8, NaN into an
+                integer dtype, 1e300 into float32); rounding within the range is allowed.
+        """
         target = to_dtype(dtype, "Tensor.astype")
-        return Tensor._from_array(self._read().astype(target.numpy_dtype))
+        return Tensor._from_array(checked_astype(self._read(), target, "Tensor.astype", None))
 
     def copy(self) -> Tensor:
         """Return a copy on the same device."""

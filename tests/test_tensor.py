@@ -248,3 +248,119 @@ def test_cuda_array_interface_and_dlpack_on_gpu():
         view = cupy.from_dlpack(t)
         assert view.data.ptr == t._read().data.ptr
         np.testing.assert_array_equal(to_host(view), np.arange(4, dtype=np.float32))
+
+
+# ---------------------------------------------------------------- NumPy's array protocol
+
+def test_np_array_copies_so_a_write_never_reaches_the_tensor(xp):
+    t = Tensor(np.ones(3, np.float32))
+    for host in (np.array(t), np.array(t, copy=True), np.array(t, dtype=np.float64)):
+        host[0] = 5
+        assert t.asnumpy()[0] == 1
+    assert np.array(t).dtype == np.float32 and np.array(t, dtype=np.float64).dtype == np.float64
+
+
+def test_np_asarray_shares_read_only_on_numpy():
+    t = Tensor(np.arange(3, dtype=np.float32))
+    view = np.asarray(t)
+    assert np.shares_memory(view, t._read()) and not view.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        view[0] = 5
+    t[0] = 7  # the view shows the tensor's own writes
+    assert view[0] == 7
+    assert np.shares_memory(np.array(t, copy=False), t._read())
+
+
+def test_np_array_copy_false_raises_when_a_copy_is_needed():
+    t = Tensor(np.ones(3, np.float32))
+    with pytest.raises(ValueError, match=r"Tensor.__array__: `copy=False`.*dtype"):
+        np.array(t, dtype=np.float64, copy=False)
+
+
+# ---------------------------------------------------------------- overflow is an error
+
+@pytest.mark.parametrize(("data", "dtype", "match"), [
+    (300, mstype.int8, r"300, outside the Int8 range \[-128, 127\]"),
+    ([-1], mstype.uint8, r"-1, outside the UInt8 range \[0, 255\]"),
+    (np.array([1.0, np.nan]), mstype.int32, r"non-finite value nan, outside the Int32"),
+    (np.array([np.inf]), mstype.int64, r"non-finite value inf"),
+    (np.array([2.0 ** 63]), mstype.int64, r"outside the Int64 range"),
+    (np.array([1e300]), mstype.float32, r"1e\+300, outside the Float32 range"),
+    (np.array([70000], np.int64), mstype.float16, r"70000, outside the Float16 range"),
+    (np.array([1 + 2j]), mstype.float32, r"complex value \(1\+2j\)"),
+])
+def test_out_of_range_values_are_refused_not_wrapped(xp, data, dtype, match):
+    with pytest.raises(ValueError, match=r"^Tensor: `input_data` holds .*" + match):
+        Tensor(data, dtype=dtype)
+
+
+@pytest.mark.parametrize(("data", "dtype", "expected"), [
+    (np.array([2 ** 40 + 1], np.int64), mstype.float32, 2.0 ** 40),   # rounds: documented
+    (np.array([-128.9, 127.9]), mstype.int8, [-128, 127]),              # truncates in range
+    (np.array([65519.0]), mstype.float16, 65504.0),                     # rounds down to max
+    (np.array([np.inf, np.nan]), mstype.float16, [np.inf, np.nan]),     # stay what they are
+    (np.array([1 + 0j]), mstype.float32, 1.0),                          # no imaginary part
+])
+def test_in_range_casts_round_as_numpy_does(xp, data, dtype, expected):
+    np.testing.assert_array_equal(Tensor(data, dtype=dtype).asnumpy(),
+                                  np.asarray(expected, dtype.numpy_dtype).reshape(-1))
+
+
+def test_astype_refuses_overflow_and_changes_nothing(xp):
+    t = Tensor(np.array([1.0, 1e300]))
+    with pytest.raises(ValueError, match=r"^Tensor.astype: the tensor holds the value 1e\+300"):
+        t.astype(mstype.float32)
+    assert t.asnumpy()[1] == 1e300
+
+
+def test_a_shape_of_2_63_elements_is_refused_at_construction():
+    from gpuparam.common.initializer import initializer
+    for shape in ([2 ** 40, 2 ** 40], [2 ** 63]):
+        with pytest.raises(ValueError, match=r"initializer: `shape` .* fewer than 2\*\*63 elements"):
+            initializer("ones", shape)
+    big = initializer("ones", [2 ** 31, 2 ** 31 - 1])  # under the limit: exact sizes
+    assert big.size == 2 ** 31 * (2 ** 31 - 1) and big.nbytes == 4 * big.size
+
+
+def test_initializer_class_as_init_is_refused():
+    from gpuparam.common.initializer import Normal
+    with pytest.raises(TypeError, match=r"`init` must be an Initializer instance, got the "
+                                        r"class Normal; call it: Normal\(\)"):
+        Tensor(init=Normal, shape=[2], dtype=mstype.float32)
+
+
+def test_a_dlpack_producer_is_sent_to_from_dlpack():
+    class Producer:  # stands for a torch.Tensor or jax.Array
+        def __dlpack__(self, **kwargs):
+            raise AssertionError("not called")
+
+    with pytest.raises(TypeError, match=r"use gpuparam.from_dlpack\(x\)"):
+        Tensor(Producer())
+
+
+def test_a_reader_racing_set_data_lazy_takes_a_consistent_snapshot():
+    """A reader between init_data and its read must not see the tensor turn lazy again."""
+    import threading
+
+    from gpuparam import Parameter
+    from gpuparam.common.initializer import initializer
+    p = Parameter(initializer("ones", [4]), name="p")
+    real_init_data = type(p).init_data
+    raced = []
+
+    def init_data_then_race(*args, **kwargs):
+        out = real_init_data(p, *args, **kwargs)
+        if not raced:  # another thread's set_data(lazy) lands right now
+            raced.append(threading.Thread(target=p.set_data, args=(initializer("zeros", [4]),)))
+            raced[0].start()
+            raced[0].join(0.2)  # blocked by the reader's lock, or already done without it
+        return out
+
+    p.init_data = init_data_then_race
+    try:
+        values = p.asnumpy()
+    finally:
+        del p.init_data
+        raced[0].join()
+    np.testing.assert_array_equal(values, np.ones(4, np.float32))
+    np.testing.assert_array_equal(p.asnumpy(), np.zeros(4, np.float32))
