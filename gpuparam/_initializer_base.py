@@ -13,6 +13,7 @@ Two kinds of initializer go through one base class:
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import numbers
 import threading
@@ -25,6 +26,7 @@ from . import _backend, _random
 from ._dtype import DType, from_numpy
 from ._errors import check_shape, type_error, value_error
 from ._tensor import Array, Shape, sliced_shape
+from ._tensor_cast import float_max
 
 Index = tuple[slice, ...] | None
 
@@ -37,6 +39,16 @@ NONLINEARITIES = _LINEAR_FNS + ("sigmoid", "tanh", "relu", "leaky_relu", "selu")
 
 # NumPy's global generator is process-wide: one custom initializer at a time may own it.
 _NUMPY_GLOBAL = threading.RLock()
+
+# The largest |x| the normal transform can return: ppnd16 at its smallest argument,
+# u = 0.5 * 2**-52, is -8.2095 (Wichura's AS241), so ``mean + sigma * x`` stays within
+# ``|mean| + NORMAL_REACH * sigma``.
+NORMAL_REACH = 8.25
+
+# While a user's ``_initialize`` runs for a lazy tensor: that tensor's key and how many
+# built-in initializers it has called, so a built-in called inside derives its key from
+# the outer one instead of taking (and shifting) the global creation count.
+_OUTER = threading.local()
 
 
 # --------------------------------------------------------------------------- dtypes
@@ -143,7 +155,36 @@ def gain_of(where: str, nonlinearity: Any, param: Any, *, arg: str = "nonlineari
                           "a finite int or float (the leaky_relu negative slope) or None")
     else:
         slope = float(param)
+    if abs(slope) > 1e150:  # slope ** 2 would overflow; 1 is negligible beside it then
+        return math.sqrt(2.0) / abs(slope)
     return math.sqrt(2.0 / (1 + slope ** 2))
+
+
+def squared(where: str, arg: str, value: float) -> float:
+    """Return ``value ** 2`` (a variance scale), or ValueError naming ``arg`` if it is not
+    a positive finite float64 (a gain beyond ~1.3e154 or below ~1.5e-154)."""
+    square = value * value  # a float product: inf or 0.0, never OverflowError
+    if not 0.0 < square < math.inf:
+        raise value_error(where, arg, value, "a number whose square is a positive finite "
+                          "float64 (about 1.5e-154 < |value| < 1.3e154)")
+    return square
+
+
+def derived_key(outer: _random.Key, call: int) -> _random.Key:
+    """The key of the ``call``-th built-in initializer called inside a user's
+    ``_initialize`` for the tensor keyed ``outer``: a function of both alone."""
+    words = np.random.SeedSequence([int(outer[0]), int(outer[1]), 0x1A17, call])
+    state = words.generate_state(2, np.uint64)
+    return int(state[0]), int(state[1])
+
+
+def close_names(name: str, names: Iterator[str] | list[str]) -> str:
+    """`` Did you mean 'normal'?`` for a misspelt name, or ``''``."""
+    import difflib
+    matches = difflib.get_close_matches(name.lower(), list(names), n=3, cutoff=0.6)
+    if not matches:
+        return ""
+    return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -231,11 +272,27 @@ class Initializer:
     def __call__(self, arr: Any) -> None:
         """Fill ``arr`` (a NumPy array; CuPy too for built-ins) in place, as MindSpore does.
 
-        A built-in initializer takes a fresh random key (``_random.next_key()``) each call.
+        A built-in initializer takes a fresh random key (``_random.next_key()``) each call,
+        except inside a user's ``_initialize`` that is filling a lazy tensor: there the
+        key derives from that tensor's key (and how many built-ins it called before), so
+        the values stay a function of (seed, creation order, index) and no later
+        tensor's key shifts.
+
+        Raises:
+            TypeError: If ``arr`` is not an array, or ``_initialize`` returns a new array
+                instead of writing into ``arr``.
         """
         if not isinstance(arr, np.ndarray) and not _backend.is_device_array(arr):
             raise type_error(type(self).__name__, "arr", arr, "a NumPy array to fill in place")
-        self._initialize(arr)
+        self._fill(arr)
+
+    def _fill(self, arr: Any) -> None:
+        returned = self._initialize(arr)
+        if returned is not None and returned is not arr:
+            raise TypeError(
+                f"{type(self).__name__}._initialize returned an object of type {type(returned).__name__} "
+                "instead of filling `arr` in place; the return value is ignored, so write "
+                "into arr instead: `arr[...] = values` (MindSpore's contract).")
 
     def _check(self, shape: Shape, dtype: Any) -> None:
         """Raise TypeError/ValueError if this initializer cannot fill ``shape``/``dtype``.
@@ -255,8 +312,13 @@ class Initializer:
         """
         np_dtype = np_dtype_of(dtype)
         host = np.zeros(tuple(shape), dtype=np_dtype)
-        with _numpy_seeded_from(key):
-            self._initialize(host)
+        saved = getattr(_OUTER, "context", None)
+        _OUTER.context = [key, 0]  # [outer key, built-ins called so far]
+        try:
+            with _numpy_seeded_from(key):
+                self._fill(host)
+        finally:
+            _OUTER.context = saved
         device = _backend.to_active(host)
         if index is None:
             return device
@@ -265,15 +327,45 @@ class Initializer:
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor's arguments: ``type(init).from_config(init.get_config())``
-        builds an equal initializer."""
-        return dict(getattr(self, "_kwargs", {}))
+        builds an equal initializer.
+
+        A user's subclass that keeps its own public attributes (``self.value = value``)
+        without passing them to ``Initializer.__init__(**kwargs)`` gets them included
+        when its constructor takes arguments of those names.
+
+        Raises:
+            TypeError: If such an attribute has no constructor argument of its name:
+                ``from_config`` could not rebuild it, so it is refused rather than
+                silently rebuilt with defaults.
+        """
+        config = dict(getattr(self, "_kwargs", {}))
+        if isinstance(self, _Builtin):
+            return config
+        extra = {k: v for k, v in vars(self).items() if not k.startswith("_") and k not in config}
+        if not extra:
+            return config
+        params = inspect.signature(type(self).__init__).parameters
+        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        missing = [k for k in extra if not takes_any and k not in params]
+        if missing:
+            raise TypeError(
+                f"{type(self).__name__}.get_config: the attributes {missing} are not "
+                f"arguments of {type(self).__name__}(), so from_config could not rebuild "
+                "them; pass them to `super().__init__(**kwargs)` or override get_config "
+                "and from_config.")
+        return {**config, **extra}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Initializer:
         """Build an initializer from ``get_config()``'s dict."""
+        where = f"{cls.__name__}.from_config"
         if not isinstance(config, dict):
-            raise type_error(f"{cls.__name__}.from_config", "config", config,
-                             "a dict from get_config()")
+            raise type_error(where, "config", config, "a dict from get_config()")
+        try:
+            inspect.signature(cls).bind(**config)
+        except TypeError as exc:
+            raise TypeError(f"{where}: `config` {config!r} does not match "
+                            f"{cls.__name__}'s arguments ({exc}).") from None
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -305,9 +397,27 @@ class _Builtin(Initializer):
                             f"(float16, float32 or float64) since its values are random reals, "
                             f"got {dtype_label(dtype)}.")
 
+    def _reach(self, shape: Shape) -> tuple[str, float, float] | None:
+        """``(argument, its value, the largest |value| the scheme can produce)`` for the
+        range check, or None when the values are bounded by the dtype anyway."""
+        return None
+
+    def _check_range(self, shape: Shape, dtype: np.dtype) -> None:
+        reach = self._reach(shape) if is_float(dtype) else None
+        if reach is None:
+            return
+        arg, value, extreme = reach
+        top = float_max(dtype)
+        if not extreme <= top:  # NaN-safe
+            raise value_error(type(self).__name__, arg, value,
+                              f"small enough for every value to be finite in "
+                              f"{dtype_label(dtype)} (values reach {extreme:.4g}, its "
+                              f"largest is {top:.4g})")
+
     def _check(self, shape: Shape, dtype: Any) -> None:
         self._check_shape(tuple(shape))
         self._check_dtype(np_dtype_of(dtype))
+        self._check_range(tuple(shape), np_dtype_of(dtype))
 
     def _generate(self, shape: Shape, dtype: Any, key: _random.Key, index: Index) -> Array:
         shape, np_dtype = tuple(shape), np_dtype_of(dtype)
@@ -321,11 +431,19 @@ class _Builtin(Initializer):
         else:
             values = self._values(shape, np_dtype, key, None)
             values = values if index is None else values[index]
+        if values.flags.c_contiguous:  # (ascontiguousarray would make a 0-d array 1-d)
+            return values
         return xp.ascontiguousarray(values)  # LAPACK's Q is Fortran-ordered, slices strided
 
     def _initialize(self, arr: Any) -> None:
         # MindSpore's in-place form; the values still come from the device generator.
-        values = self._generate(tuple(arr.shape), arr.dtype, _random.next_key(), None)
+        context = getattr(_OUTER, "context", None)
+        if context is None:
+            key = _random.next_key()
+        else:  # called from a user's _initialize that fills a lazy tensor
+            key = derived_key(context[0], context[1])
+            context[1] += 1
+        values = self._generate(tuple(arr.shape), arr.dtype, key, None)
         if _backend.is_device_array(arr):
             arr[...] = _backend.get_array_module(arr).asarray(values)
         else:
