@@ -21,7 +21,7 @@ from . import _backend, _random
 from ._backend import Array
 from ._dtype import DType, from_numpy, to_dtype
 from ._errors import check_shape, type_error, value_error
-from ._tensor_cast import checked_astype
+from ._tensor_cast import check_scalar_fits, checked_astype
 
 
 Shape = tuple[int, ...]
@@ -414,21 +414,47 @@ class Tensor:
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Return the sum over ``axis`` (all elements when ``None``), as ``numpy.sum``."""
-        return Tensor._from_array(self._read().sum(axis=axis, keepdims=keepdims))
+        return self._reduce("sum", axis, keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Return the mean over ``axis`` (all elements when ``None``), as ``numpy.mean``."""
-        return Tensor._from_array(self._read().mean(axis=axis, keepdims=keepdims))
+        return self._reduce("mean", axis, keepdims)
+
+    def _reduce(self, name: str, axis: Any, keepdims: bool) -> Tensor:
+        array = self._read()
+        try:
+            return Tensor._from_array(getattr(array, name)(axis=axis, keepdims=keepdims))
+        except (TypeError, ValueError, IndexError) as exc:  # NumPy's AxisError is both
+            make = type_error if isinstance(exc, TypeError) else value_error
+            raise make(f"Tensor.{name}", "axis", axis, "None, an int or a tuple of ints in "
+                       f"[{-self.ndim}, {self.ndim}) for a {self.ndim}-d tensor") from None
 
     # ------------------------------------------------------------------ indexing
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _unwrap(index)
-        return Tensor._from_array(self._read()[index])
+        array = self._read()
+        try:
+            return Tensor._from_array(array[index])
+        except (IndexError, TypeError, ValueError) as exc:
+            raise IndexError(f"Tensor.__getitem__: `index` {index!r} does not select from a "
+                             f"tensor of shape {self._shape} ({exc}).") from None
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        where = "Tensor.__setitem__"
         array = self._read()
-        array[_unwrap(index)] = _operand(value, array)
+        operand = _operand(value, array)
+        if isinstance(operand, numbers.Real) and not isinstance(operand, bool):
+            check_scalar_fits(where, "value", operand, self._dtype)
+        elif not isinstance(operand, bool):  # arrays, and complex scalars
+            operand = checked_astype(_backend.get_array_module(array).asarray(operand),
+                                     self._dtype, where, "value", copy=False)
+        try:
+            array[_unwrap(index)] = operand
+        except (IndexError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: `value` of shape {tuple(getattr(operand, 'shape', ()))} "
+                             f"cannot be written at `index` {index!r} of a tensor of shape "
+                             f"{self._shape} ({exc}).") from None
         self._ready = _backend.record_ready_event()
 
     def __iter__(self) -> Any:
@@ -469,6 +495,23 @@ def _result(array: Array, *inputs: Any) -> Tensor:
     return Tensor._from_array(array)
 
 
+def _operator_error(name: str, reflected: bool, a: Any, b: Any, exc: Exception) -> Exception:
+    """The error of ``tensor <op> other`` in gpuparam's words (NumPy's only as detail)."""
+    where = f"Tensor.__{'r' if reflected else ''}{name}__"
+    shape_a, shape_b = tuple(a.shape), tuple(getattr(b, "shape", ()))
+    if name == "matmul":
+        problem = "cannot be multiplied as matrices"
+    else:
+        try:
+            np.broadcast_shapes(shape_a, shape_b)
+            problem = "cannot be combined"
+        except ValueError:
+            problem = "do not broadcast together"
+    detail = (f"{where}: `other` (shape {shape_b}, {getattr(b, 'dtype', type(b).__name__)}) "
+              f"and the tensor (shape {shape_a}, {a.dtype}) {problem} ({exc}).")
+    return TypeError(detail) if isinstance(exc, TypeError) else ValueError(detail)
+
+
 def _binary(op: Callable[[Any, Any], Any], name: str) -> tuple[Any, Any]:
     def apply(self: Tensor, other: Any, reflected: bool) -> Any:
         a = self._read()
@@ -476,7 +519,11 @@ def _binary(op: Callable[[Any, Any], Any], name: str) -> tuple[Any, Any]:
             b = _operand(other, a)
         except TypeError:
             return NotImplemented
-        return _result(op(b, a) if reflected else op(a, b), self, other)
+        try:
+            out = op(b, a) if reflected else op(a, b)
+        except (TypeError, ValueError) as exc:
+            raise _operator_error(name, reflected, a, b, exc) from None
+        return _result(out, self, other)
 
     def forward(self: Tensor, other: Any) -> Any:
         return apply(self, other, False)

@@ -364,3 +364,53 @@ def test_a_reader_racing_set_data_lazy_takes_a_consistent_snapshot():
         raced[0].join()
     np.testing.assert_array_equal(values, np.ones(4, np.float32))
     np.testing.assert_array_equal(p.asnumpy(), np.zeros(4, np.float32))
+
+
+def test_depend_checks_every_input_before_materializing_any_effect():
+    from gpuparam import ops
+    from gpuparam.common.initializer import initializer
+    x = Tensor(np.ones(2, np.float32))
+    lazy = initializer("ones", [2])
+    with pytest.raises(TypeError, match=r"depend: `effects` must be a Tensor"):
+        ops.depend(x, lazy, "not a tensor")
+    with pytest.raises(TypeError, match=r"depend: `effects`"):
+        ops.depend(x, (lazy, 3))
+    assert lazy.has_init  # the failed call changed nothing
+
+
+# ---------------------------------------------------------------- messages in gpuparam's words
+
+@pytest.mark.parametrize(("build", "exc", "match"), [
+    (lambda: Tensor(np.ones(6)) + Tensor(np.ones(5)),
+     ValueError, r"^Tensor.__add__: `other` \(shape \(5,\), float64\) and the tensor \(shape "
+                 r"\(6,\), float64\) do not broadcast together"),
+    (lambda: np.ones(5) - Tensor(np.ones(6)),
+     ValueError, r"^Tensor.__rsub__: `other` \(shape \(5,\)"),
+    (lambda: Tensor(np.ones((2, 3))) @ Tensor(np.ones((2, 3))),
+     ValueError, r"^Tensor.__matmul__: .* cannot be multiplied as matrices"),
+    (lambda: Tensor(np.ones(6))[10],
+     IndexError, r"^Tensor.__getitem__: `index` 10 does not select from a tensor of shape \(6,\)"),
+    (lambda: Tensor(np.ones(6)).__setitem__(slice(0, 3), np.ones(2)),
+     ValueError, r"^Tensor.__setitem__: `value` of shape \(2,\) cannot be written at `index`"),
+    (lambda: Tensor(np.ones(6, np.float32)).__setitem__(0, 1e300),
+     ValueError, r"^Tensor.__setitem__: `value` holds the value 1e\+300, outside the Float32"),
+    (lambda: Tensor(np.ones(6, np.int8)).__setitem__(0, float("nan")),
+     ValueError, r"^Tensor.__setitem__: `value` holds the value nan, outside the Int8"),
+    (lambda: Tensor(np.ones(6, np.uint8)).__setitem__(slice(None), np.full(6, -1)),
+     ValueError, r"^Tensor.__setitem__: `value` holds the value -1, outside the UInt8"),
+    (lambda: Tensor(np.ones(6)).sum(axis=3),
+     ValueError, r"^Tensor.sum: `axis` must be None, an int or a tuple of ints in \[-1, 1\)"),
+    (lambda: Tensor(np.ones(6)).mean(axis="a"), TypeError, r"^Tensor.mean: `axis`"),
+])
+def test_bad_operands_are_reported_in_gpuparams_words(build, exc, match):
+    with pytest.raises(exc, match=match):
+        build()
+
+
+def test_a_failed_setitem_changes_nothing():
+    t = Tensor(np.arange(3, dtype=np.int8))
+    with pytest.raises(ValueError):
+        t[:] = np.array([1, 2, 300])
+    assert t.asnumpy().tolist() == [0, 1, 2]
+    t[:] = np.array([1.9, 2.0, -3.5])  # truncation within the range, as NumPy
+    assert t.asnumpy().tolist() == [1, 2, -3]
