@@ -26,6 +26,12 @@ from ._dtype import bfloat16 as _bfloat16
 
 if _bfloat16 is not None:  # only where ml_dtypes gives NumPy a bfloat16 type
     bfloat16 = _bfloat16
+else:
+    def __getattr__(name: str) -> object:  # says which extra provides bfloat16
+        from ._errors import missing_bfloat16
+        if name == "bfloat16":
+            raise missing_bfloat16(__name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 from_dlpack = Tensor.from_dlpack
 
