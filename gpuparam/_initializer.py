@@ -77,6 +77,7 @@ def from_name(name: str, where: str = "initializer", arg: str = "init") -> Initi
             whose initializer needs an argument (``'constant'``, ``'sparse'``).
 
     Example:
+        >>> from gpuparam._initializer import from_name
         >>> from_name('HeNormal')
         HeNormal(negative_slope=0.0, mode='fan_in', nonlinearity='leaky_relu')
     """

@@ -127,6 +127,7 @@ def compute_fans(shape: Any) -> tuple[int, int]:
         ValueError: If ``shape`` has fewer than two dimensions.
 
     Example:
+        >>> from gpuparam.common.initializer import compute_fans
         >>> compute_fans((16, 3, 3, 3))
         (27, 144)
         >>> compute_fans([10, 20])
@@ -211,6 +212,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
             (PyTorch raises ValueError for both).
 
     Example:
+        >>> from gpuparam.common.initializer import calculate_gain
         >>> calculate_gain('relu') == 2 ** 0.5
         True
         >>> calculate_gain('leaky_relu', 0.2) == (2 / 1.04) ** 0.5
@@ -251,6 +253,7 @@ class Initializer:
 
     Example:
         >>> import numpy as np
+        >>> from gpuparam.common.initializer import Initializer
         >>> class Halves(Initializer):
         ...     def _initialize(self, arr):
         ...         arr.fill(0.5)
