@@ -353,8 +353,19 @@ class Tensor:
         return int(self.item())
 
     def __dlpack__(self, **kwargs: Any) -> Any:
-        """Export through DLPack (no copy); keyword arguments go to the array's ``__dlpack__``."""
-        return self._read().__dlpack__(**{k: v for k, v in kwargs.items() if v is not None})
+        """Export through DLPack (no copy); keyword arguments go to the array's ``__dlpack__``.
+
+        Raises:
+            BufferError: For a BFloat16 tensor (DLPack export of bfloat16 is not
+                supported by NumPy): cast it first, ``t.astype(gpuparam.float32)``.
+        """
+        array = self._read()
+        try:
+            return array.__dlpack__(**{k: v for k, v in kwargs.items() if v is not None})
+        except BufferError as exc:
+            raise BufferError(f"Tensor.__dlpack__: a {self._dtype} tensor cannot be exported "
+                              f"through DLPack here ({exc}); cast it first, e.g. "
+                              "t.astype(gpuparam.float32).") from None
 
     def __dlpack_device__(self) -> tuple[int, int]:
         return self._read().__dlpack_device__()
@@ -364,8 +375,16 @@ class Tensor:
         """Return a Tensor sharing memory with ``external`` (any DLPack producer) on the active backend."""
         xp = _backend.active_array_module()
         if not hasattr(external, "__dlpack__"):
-            raise type_error("Tensor.from_dlpack", "external", external, "an object with __dlpack__")
-        return Tensor._from_array(xp.from_dlpack(external))
+            raise type_error("from_dlpack", "external", external, "an object with __dlpack__")
+        try:
+            array = xp.from_dlpack(external)
+        except (BufferError, RuntimeError, TypeError, ValueError) as exc:
+            # bfloat16 (NumPy and CuPy cannot import it), or memory on another device.
+            raise TypeError(f"from_dlpack: `external` ({type(external).__name__}) cannot be "
+                            f"shared with the {_backend.active_backend()} backend ({exc}); a "
+                            "bfloat16 tensor must be cast first (torch: x.float()), and GPU "
+                            "memory needs the CuPy backend.") from None
+        return Tensor._from_array(array)
 
     @property
     def __cuda_array_interface__(self) -> dict[str, Any]:

@@ -393,3 +393,15 @@ def test_a_second_init_data_with_another_index_raises(xp):
     assert whole.init_data(index=(slice(None),)) is whole
     with pytest.raises(ValueError, match="already holds all of its data"):
         whole.init_data(index=(slice(0, 4),))
+
+
+def test_parameter_update_result_shares_the_buffer_until_set_data():
+    """docs/porting.md's claim about nn.ParameterUpdate (its docstring says it shares)."""
+    from gpuparam import nn
+    p = Parameter(Tensor(np.zeros(3, np.float32)), name="p")
+    out = nn.ParameterUpdate(p)(Tensor(np.ones(3, np.float32)))
+    ops_assign = gpuparam.ops.Assign()
+    ops_assign(p, Tensor(np.full(3, 2.0, np.float32)))      # in place: out sees it
+    assert out.asnumpy().tolist() == [2.0, 2.0, 2.0]
+    p.set_data(Tensor(np.full(3, 5.0, np.float32)))          # a new buffer: out does not
+    assert out.asnumpy().tolist() == [2.0, 2.0, 2.0] and p.asnumpy().tolist() == [5.0] * 3

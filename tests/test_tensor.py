@@ -414,3 +414,16 @@ def test_a_failed_setitem_changes_nothing():
     assert t.asnumpy().tolist() == [0, 1, 2]
     t[:] = np.array([1.9, 2.0, -3.5])  # truncation within the range, as NumPy
     assert t.asnumpy().tolist() == [1, 2, -3]
+
+
+def test_dlpack_of_bfloat16_is_refused_with_advice_both_ways():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    with pytest.raises(TypeError, match=r"^from_dlpack: `external` \(ndarray\) cannot be shared "
+                                        r"with the numpy backend .*cast first"):
+        gpuparam.from_dlpack(np.ones(2, ml_dtypes.bfloat16))
+    bf16 = Tensor(np.ones(2, ml_dtypes.bfloat16))
+    with pytest.raises(BufferError, match=r"^Tensor.__dlpack__: a BFloat16 tensor cannot be "
+                                          r"exported .*astype\(gpuparam.float32\)"):
+        np.from_dlpack(bf16)
+    shared = np.from_dlpack(bf16.astype(gpuparam.float32))
+    assert shared.dtype == np.float32 and shared.tolist() == [1.0, 1.0]
