@@ -44,6 +44,9 @@ def _infer_from_python(data: Any, where: str) -> np.ndarray:
         raise value_error(where, "input_data", data, f"rectangular nested lists ({exc})") from None
     if host.dtype == np.float64:
         host = host.astype(np.float32)  # Python floats become Float32, as in MindSpore
+    elif host.dtype == object:  # NumPy's fallback for ints beyond 64 bits
+        raise value_error(where, "input_data", data, "numbers within the Int64 or UInt64 "
+                          "range (for a larger number pass a float, e.g. 2.0 ** 70)")
     return host
 
 

@@ -55,6 +55,8 @@ def _max_of(dtype: np.dtype) -> float:
 
 def _refuse(where: str, arg: str | None, target: DType, got: Any, what: str) -> ValueError:
     holder = "the tensor" if arg is None else f"`{arg}`"
+    if isinstance(got, np.generic):
+        got = got.item()  # 1e+300, not np.float64(1e+300)
     return ValueError(f"{where}: {holder} holds {what} {got!r}, outside the {target} range "
                       f"{range_text(target.numpy_dtype)}; overflow is an error here (NumPy "
                       "would wrap it or turn it into inf).")

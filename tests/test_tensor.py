@@ -427,3 +427,12 @@ def test_dlpack_of_bfloat16_is_refused_with_advice_both_ways():
         np.from_dlpack(bf16)
     shared = np.from_dlpack(bf16.astype(gpuparam.float32))
     assert shared.dtype == np.float32 and shared.tolist() == [1.0, 1.0]
+
+
+def test_python_ints_beyond_64_bits_are_a_value_error():
+    for data in (2 ** 70, [1, -(2 ** 64)]):
+        for dtype in (None, mstype.float32):
+            with pytest.raises(ValueError, match=r"^Tensor: `input_data` must be numbers within "
+                                                 r"the Int64 or UInt64 range"):
+                Tensor(data, dtype=dtype)
+    assert Tensor(2.0 ** 70, mstype.float32).item() == 2.0 ** 70
