@@ -210,6 +210,22 @@ class TruncatedNormal(_Builtin):
                               f"{self.sigma!r}); it is [{lo:.3g}, {hi:.3g}] sigma")
         super().__init__(sigma=self.sigma, mean=self.mean, a=self.a, b=self.b)
 
+    def _check_dtype(self, dtype: np.dtype) -> None:
+        super()._check_dtype(dtype)
+        if dtype.kind != "f":  # bfloat16 is drawn in float64, then rounded
+            return
+        t = dtype.type
+        with np.errstate(over="ignore"):
+            low, high = t(self.a), t(self.b)
+        if float(low) < self.a:
+            low = np.nextafter(low, t(np.inf))
+        if float(high) > self.b:
+            high = np.nextafter(high, t(-np.inf))
+        if low > high:  # no value of the dtype lies in [a, b]
+            raise value_error("TruncatedNormal", "b", self.b,
+                              f"far enough from `a` ({self.a!r}) for [a, b] to hold a "
+                              f"{dtype_label(dtype)} value")
+
     def _reach(self, shape: Shape) -> tuple[str, float, float]:
         # The values lie in [a, b], and _random needs both bounds inside the range.
         return ("a", self.a, abs(self.a)) if abs(self.a) > abs(self.b) else ("b", self.b, abs(self.b))

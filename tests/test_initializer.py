@@ -610,3 +610,12 @@ def test_a_subclass_keeping_its_own_attributes_round_trips_through_config():
         Hidden(3).get_config()
     with pytest.raises(TypeError, match=r"Fill.from_config: `config` .* does not match"):
         Fill.from_config({"colour": 1})
+
+
+def test_a_truncation_interval_without_a_dtype_value_is_refused_at_declaration():
+    narrow = TruncatedNormal(1.0, a=0.1, b=0.10001)
+    with pytest.raises(ValueError, match=r"^TruncatedNormal: `b` must be far enough from `a` "
+                                         r"\(0.1\) for \[a, b\] to hold a gpuparam.float16 value"):
+        initializer(narrow, (3,), mstype.float16)
+    values = initializer(narrow, (3,), mstype.float64).asnumpy()
+    assert ((values >= 0.1) & (values <= 0.10001)).all()
