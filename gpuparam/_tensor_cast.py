@@ -119,26 +119,41 @@ def checked_astype(array: Array, target: DType, where: str, arg: str | None, *,
                 raise _refuse(where, arg, target, low if low < info.min else high, "the value")
         else:  # floats (bfloat16 too): no NaN or inf, and the truncated value in range
             wide = array.astype(np.float64) if source.kind != "f" else array
-            finite = xp.isfinite(wide)
-            if not bool(finite.all()):
+            # Two reductions decide the common case; NaN makes them NaN, so it falls through.
+            low, high = _float(wide.min()), _float(wide.max())
+            if not (math.isfinite(low) and math.isfinite(high)):
+                finite = xp.isfinite(wide)
                 raise _refuse(where, arg, target, float(wide[~finite].ravel()[0]),
                               "the non-finite value")
-            low, high = float(xp.trunc(wide.min())), float(xp.trunc(wide.max()))
-            # info.min and info.max + 1 are powers of two (or 0): exact in float64.
-            if low < float(info.min) or high >= float(info.max + 1):
-                raise _refuse(where, arg, target, low if low < float(info.min) else high,
-                              "the value")
+            # Casting truncates toward zero; the truncated values must be in range.
+            if math.trunc(low) < info.min:
+                raise _refuse(where, arg, target, low, "the value")
+            if math.trunc(high) > info.max:
+                raise _refuse(where, arg, target, high, "the value")
         return array.astype(np_target, copy=copy)
-    with np.errstate(all="ignore"):  # overflow to inf is checked just below
-        out = array.astype(np_target, copy=copy)
     if _is_float(np_target) and _max_of(np_target) < _max_of(source):
-        # A finite value that became inf overflowed (inf and NaN stay as they are).
-        wide_out = out.astype(np.float64) if np_target.kind != "f" else out
-        wide_in = array.astype(np.float64) if source.kind not in "fiu" else array
-        overflowed = xp.isinf(wide_out) & xp.isfinite(wide_in)
-        if bool(overflowed.any()):
-            raise _refuse(where, arg, target, array[overflowed].ravel()[0].item(), "the value")
-    return out
+        # Values within +-max round to at most max: two reductions decide the common case
+        # (NaN makes them NaN, so inputs holding NaN or inf take the elementwise check).
+        top = _max_of(np_target)
+        if not -top <= _float(array.min()) <= _float(array.max()) <= top:
+            wide_in = array.astype(np.float64) if source.kind not in "fiu" else array
+            too_big = xp.isfinite(wide_in) & (xp.abs(wide_in) > top)
+            if bool(too_big.any()):
+                # Beyond max, a value may still round down to it: cast those to see.
+                with np.errstate(all="ignore"):
+                    cast = wide_in[too_big].astype(np_target)
+                wide_cast = cast.astype(np.float64) if np_target.kind != "f" else cast
+                overflowed = xp.isinf(wide_cast)
+                if bool(overflowed.any()):
+                    raise _refuse(where, arg, target,
+                                  wide_in[too_big][overflowed].ravel()[0].item(), "the value")
+    with np.errstate(all="ignore"):  # values that round to +-max warn as overflow too
+        return array.astype(np_target, copy=copy)
+
+
+def _float(value: Any) -> float:
+    """A reduction's result as a Python float (NaN stays NaN). May synchronize the device."""
+    return float(value)
 
 
 __all__ = ["check_scalar_fits", "checked_astype", "float_max", "range_text"]
