@@ -35,6 +35,11 @@ def _check_name(where: str, name: Any) -> str:
     return name
 
 
+def _renamed(exc: Exception, old: str, new: str) -> Exception:
+    """``exc`` with the ``old`` function/argument prefix of its message replaced."""
+    return type(exc)(str(exc).replace(old, new, 1))
+
+
 def _as_tensor(where: str, arg: str, data: Any) -> Tensor:
     """Turn the inputs a Parameter accepts into a Tensor (lazy ones stay lazy); a Python
     int becomes Int32, as MindSpore's Parameter does."""
@@ -50,7 +55,10 @@ def _as_tensor(where: str, arg: str, data: Any) -> Tensor:
     if isinstance(data, float):
         return Tensor(np.asarray(data, dtype=np.float32))
     if isinstance(data, (np.ndarray, np.generic)) or _backend.is_device_array(data):
-        return Tensor(data)
+        try:
+            return Tensor(data)
+        except (TypeError, ValueError) as exc:  # say Parameter's names, not Tensor's
+            raise _renamed(exc, "Tensor: `input_data`", f"{where}: `{arg}`") from None
     if isinstance(data, Initializer):
         raise type_error(where, arg, data,
                          "a lazy Tensor: wrap the Initializer as initializer(init, shape, dtype)")
@@ -234,7 +242,10 @@ class Parameter(Tensor):
         if isinstance(init, str) and init == "same":
             source: Tensor = self
         else:
-            source = initializer(init, self._shape, self._dtype)
+            try:
+                source = initializer(init, self._shape, self._dtype)
+            except (TypeError, ValueError) as exc:
+                raise _renamed(exc, "initializer: `init`", "Parameter.clone: `init`") from None
         clone = Parameter.__new__(Parameter)
         clone._init_state()
         clone._adopt(source)

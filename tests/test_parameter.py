@@ -405,3 +405,13 @@ def test_parameter_update_result_shares_the_buffer_until_set_data():
     assert out.asnumpy().tolist() == [2.0, 2.0, 2.0]
     p.set_data(Tensor(np.full(3, 5.0, np.float32)))          # a new buffer: out does not
     assert out.asnumpy().tolist() == [2.0, 2.0, 2.0] and p.asnumpy().tolist() == [5.0] * 3
+
+
+def test_errors_name_parameters_own_function_and_argument():
+    with pytest.raises(TypeError, match=r"^Parameter: `default_input` must be one of the NumPy "
+                                        r"dtypes"):
+        Parameter(np.array(["a"]))
+    p = Parameter(Tensor(np.ones(2, np.float32)), name="p")
+    with pytest.raises(ValueError, match=r"^Parameter.clone: `init` must be an initializer name"
+                                         r".*Did you mean 'normal'"):
+        p.clone("nromal")
