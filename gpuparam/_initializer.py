@@ -26,7 +26,8 @@ import numpy as np
 
 from ._dtype import DType, float32, to_dtype
 from ._errors import check_shape, type_error, value_error
-from ._initializer_base import Initializer, calculate_gain, close_names, compute_fans
+from ._initializer_base import Initializer
+from ._initializer_fans import calculate_gain, close_names, compute_fans
 from ._initializer_basic import (Constant, Dirac, Identity, Normal, One, TruncatedNormal,
                                  Uniform, Zero)
 from ._initializer_structured import DeltaOrthogonal, Orthogonal, Sparse

@@ -14,8 +14,8 @@ import numpy as np
 
 from . import _random
 from ._errors import check_choice, check_real, value_error
-from ._initializer_base import (NORMAL_REACH, Index, Initializer, _Builtin, fans, gain_of, sample,
-                                squared)
+from ._initializer_base import NORMAL_REACH, Index, Initializer, _Builtin, sample
+from ._initializer_fans import fans, gain_of, squared
 from ._tensor import Array, Shape
 
 FanMode = Literal["fan_in", "fan_out", "fan_avg", "fan_geo_avg"]
