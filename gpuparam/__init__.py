@@ -29,6 +29,12 @@ if _bfloat16 is not None:  # only where ml_dtypes gives NumPy a bfloat16 type
     bfloat16 = _bfloat16
     float8_e4m3fn = dtype.float8_e4m3fn
     float8_e5m2 = dtype.float8_e5m2
+else:
+    def __getattr__(name: str) -> object:  # says which extra provides bfloat16
+        from ._errors import missing_bfloat16
+        if name == "bfloat16":
+            raise missing_bfloat16(__name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 from ._dtype import complex64 as complex64, complex128 as complex128  # noqa: E402
 
 from_dlpack = Tensor.from_dlpack

@@ -2,13 +2,19 @@
 
 Prints the gpuparam version, the active backend and why (or why not) the GPU, the
 device and its memory, the versions of NumPy, CuPy, the CUDA runtime, the cuDNN
-frontend and cuDNN, and which convolution backend runs by default.
+frontend and cuDNN, and which convolution backend runs by default. ``--json`` prints
+the same facts as one JSON object; the exit status is 1 when no backend is usable
+(for example ``GPUPARAM_BACKEND=cupy`` without a GPU), so scripts can check it.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import sys
 from importlib import metadata
+from typing import Any
 
 from . import __version__, _backend
 
@@ -125,10 +131,76 @@ def report() -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def collect() -> dict[str, Any]:
+    """Return the report's facts as a dict (what ``python -m gpuparam --json`` prints).
+
+    Keys: ``gpuparam``, ``backend`` (``"cupy"``, ``"numpy"`` or ``None`` when none is
+    usable), ``backend_error``, ``gpu_unavailable_reason``, ``device``, ``device_memory``
+    (``{"free": bytes, "total": bytes}`` or ``None``), ``versions`` (numpy, cupy,
+    cuda_runtime, cudnn_frontend, cudnn), ``convolution`` and ``environment``. Never
+    raises for a missing or broken GPU stack.
+
+    Example:
+        >>> from gpuparam.__main__ import collect
+        >>> sorted(collect())[:3]
+        ['backend', 'backend_error', 'convolution']
+    """
+    versions = _backend.versions()
+    facts: dict[str, Any] = {
+        "gpuparam": __version__, "backend": None, "backend_error": None,
+        "gpu_unavailable_reason": _backend.gpu_unavailable_reason(),
+        "device": None, "device_memory": None,
+        "versions": {"numpy": versions["numpy"], "cupy": versions["cupy"],
+                     "cuda_runtime": _cuda_version(versions["cuda_runtime"]),
+                     "cudnn_frontend": versions["cudnn_frontend"],
+                     "cudnn": _cudnn_version(versions["cudnn"]),
+                     "cudnn_wheels": _cudnn_wheels()},
+        "convolution": None,
+        "environment": {var: os.environ[var] for var in _ENV_VARS if var in os.environ},
+    }
+    try:
+        facts["backend"] = _backend.active_backend()
+    except (RuntimeError, ValueError) as exc:
+        facts["backend_error"] = str(exc)
+        return facts
+    facts["device"] = _backend.device_name()
+    memory = _backend.memory_info()
+    facts["device_memory"] = None if memory is None else {"free": memory[0], "total": memory[1]}
+    try:
+        from .ops._conv import conv_backend_info
+        facts["convolution"] = dict(conv_backend_info())
+    except Exception as exc:  # an unknown GPUPARAM_CONV_BACKEND, or no usable backend
+        facts["convolution"] = {"error": str(exc)}
+    return facts
+
+
+def _usable() -> bool:
+    try:
+        _backend.active_backend()
+    except (RuntimeError, ValueError):
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``python -m gpuparam [--json]``; return the exit status (1: no usable backend)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m gpuparam",
+        description="Report what gpuparam found on this machine: the active backend and "
+                    "why, the device, the versions of NumPy, CuPy, CUDA and cuDNN, and "
+                    "the default convolution backend.",
+        epilog="Exit status: 0 when a backend is usable, 1 when none is (for example "
+               "GPUPARAM_BACKEND=cupy on a machine without a usable GPU).")
+    parser.add_argument("--json", action="store_true",
+                        help="print the report as one JSON object (machine-readable)")
+    args = parser.parse_args(argv)
+    if args.json:
+        facts = collect()
+        print(json.dumps(facts, indent=2, sort_keys=True, default=str))
+        return 0 if facts["backend"] is not None else 1
     print(report())
-    return 0
+    return 0 if _usable() else 1
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

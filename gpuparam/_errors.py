@@ -7,6 +7,7 @@ This module imports nothing from gpuparam.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable
 from typing import Any, NoReturn
@@ -102,4 +103,15 @@ def check_shape(where: str, arg: str, shape: Any, *, allow_zero: bool = False) -
         if int(dim) < (0 if allow_zero else 1):
             raise value_error(where, arg, shape, f"sizes >= {0 if allow_zero else 1}")
         out.append(int(dim))
+    if math.prod(out) >= 2 ** 63:  # sizes and byte counts are int64 in NumPy and CuPy
+        raise value_error(where, arg, shape, "a shape of fewer than 2**63 elements")
     return tuple(out)
+
+
+def missing_bfloat16(module: str) -> AttributeError:
+    """The error for ``gpuparam.bfloat16`` where ``ml_dtypes`` is not installed."""
+    return AttributeError(
+        f"module {module!r} has no attribute 'bfloat16': bfloat16 needs the ml_dtypes "
+        "package, which gives NumPy a bfloat16 type; install the extra with "
+        "`pip install 'gpuparam[bfloat16]'` (or `pip install ml_dtypes`). It is a NumPy "
+        "(CPU) dtype only: CuPy has no bfloat16 arrays.")

@@ -26,7 +26,8 @@ import numpy as np
 
 from ._dtype import DType, float32, to_dtype
 from ._errors import check_shape, type_error, value_error
-from ._initializer_base import Initializer, calculate_gain, compute_fans
+from ._initializer_base import Initializer
+from ._initializer_fans import calculate_gain, close_names, compute_fans
 from ._initializer_basic import (Constant, Dirac, Identity, Normal, One, TruncatedNormal,
                                  Uniform, Zero)
 from ._initializer_structured import DeltaOrthogonal, Orthogonal, Sparse
@@ -77,13 +78,15 @@ def from_name(name: str, where: str = "initializer", arg: str = "init") -> Initi
             whose initializer needs an argument (``'constant'``, ``'sparse'``).
 
     Example:
+        >>> from gpuparam._initializer import from_name
         >>> from_name('HeNormal')
         HeNormal(negative_slope=0.0, mode='fan_in', nonlinearity='leaky_relu')
     """
     cls = INITIALIZER_NAMES.get(name.lower())
     if cls is None:
-        raise value_error(where, arg, name, "an initializer name (case-insensitive), one of "
-                          f"{sorted(INITIALIZER_NAMES)}")
+        error = value_error(where, arg, name, "an initializer name (case-insensitive), one of "
+                            f"{sorted(INITIALIZER_NAMES)}")
+        raise ValueError(str(error) + close_names(name, list(INITIALIZER_NAMES))) from None
     required = _REQUIRED_ARGUMENTS.get(cls)
     if required is not None:
         raise ValueError(

@@ -1,4 +1,5 @@
-"""The ``Initializer`` base class, fan and gain arithmetic, and what the built-ins share.
+"""The ``Initializer`` base class and what the built-ins share (fans and gains are in
+``_initializer_fans``).
 
 Two kinds of initializer go through one base class:
 
@@ -13,8 +14,8 @@ Two kinds of initializer go through one base class:
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
-import numbers
 import threading
 from collections.abc import Iterator
 from typing import Any, ClassVar
@@ -25,18 +26,26 @@ from . import _backend, _random
 from ._dtype import ML_DTYPE_NAMES, DType, from_numpy
 from ._errors import check_shape, type_error, value_error
 from ._tensor import Array, Shape, sliced_shape
+from ._tensor_cast import float_max
 
 Index = tuple[slice, ...] | None
 
 # The dtypes ``_random`` draws directly (rounding once from float64); others (bfloat16)
 # are drawn in float64 and rounded once here.
 _DRAW_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
-_LINEAR_FNS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
-               "conv_transpose2d", "conv_transpose3d")
-NONLINEARITIES = _LINEAR_FNS + ("sigmoid", "tanh", "relu", "leaky_relu", "selu")
 
 # NumPy's global generator is process-wide: one custom initializer at a time may own it.
 _NUMPY_GLOBAL = threading.RLock()
+
+# The largest |x| the normal transform can return: ppnd16 at its smallest argument,
+# u = 0.5 * 2**-52, is -8.2095 (Wichura's AS241), so ``mean + sigma * x`` stays within
+# ``|mean| + NORMAL_REACH * sigma``.
+NORMAL_REACH = 8.25
+
+# While a user's ``_initialize`` runs for a lazy tensor: that tensor's key and how many
+# built-in initializers it has called, so a built-in called inside derives its key from
+# the outer one instead of taking (and shifting) the global creation count.
+_OUTER = threading.local()
 
 
 # --------------------------------------------------------------------------- dtypes
@@ -89,93 +98,14 @@ def index_grids(xp: Any, shape: Shape, index: Index) -> list[Array]:
     return grids
 
 
-# --------------------------------------------------------------------------- fans, gain
+# --------------------------------------------------------------------------- keys
 
-def fans(where: str, shape: Shape) -> tuple[int, int]:
-    """``compute_fans`` with errors that name ``where``."""
-    if len(shape) < 2:
-        raise value_error(where, "shape", shape,
-                          "at least 2 dimensions, (out, in, *kernel), to have fan-in and fan-out")
-    receptive = math.prod(shape[2:])
-    return shape[1] * receptive, shape[0] * receptive
-
-
-def compute_fans(shape: Any) -> tuple[int, int]:
-    """Return ``(fan_in, fan_out)`` for a weight shaped ``(out, in, *kernel)``.
-
-    As MindSpore and PyTorch count them: a Dense weight ``(out, in)`` has
-    ``fan_in = in`` and ``fan_out = out``; a convolution weight
-    ``(out, in // group, *kernel)`` multiplies both by the kernel's size.
-
-    Args:
-        shape: Weight shape (an int or a list/tuple of ints) with at least two dimensions.
-
-    Raises:
-        TypeError: If ``shape`` is not a list/tuple of ints.
-        ValueError: If ``shape`` has fewer than two dimensions.
-
-    Example:
-        >>> compute_fans((16, 3, 3, 3))
-        (27, 144)
-        >>> compute_fans([10, 20])
-        (20, 10)
-    """
-    return fans("compute_fans", check_shape("compute_fans", "shape", shape, allow_zero=True))
-
-
-def gain_of(where: str, nonlinearity: Any, param: Any, *, arg: str = "nonlinearity",
-            param_arg: str = "param") -> float:
-    """``calculate_gain`` with errors (all ValueError, as PyTorch) that name ``where``."""
-    if not isinstance(nonlinearity, str) or nonlinearity not in NONLINEARITIES:
-        raise value_error(where, arg, nonlinearity, f"one of {list(NONLINEARITIES)}")
-    if nonlinearity in _LINEAR_FNS or nonlinearity == "sigmoid":
-        return 1.0
-    if nonlinearity == "tanh":
-        return 5.0 / 3
-    if nonlinearity == "relu":
-        return math.sqrt(2.0)
-    if nonlinearity == "selu":
-        return 3.0 / 4
-    if param is None:
-        slope = 0.01
-    elif isinstance(param, bool) or not isinstance(param, numbers.Real) or not math.isfinite(param):
-        raise value_error(where, param_arg, param,
-                          "a finite int or float (the leaky_relu negative slope) or None")
-    else:
-        slope = float(param)
-    return math.sqrt(2.0 / (1 + slope ** 2))
-
-
-def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """Return the recommended gain for a nonlinearity, exactly as ``torch.nn.init.calculate_gain``.
-
-    ==================  ===================================
-    nonlinearity        gain
-    ==================  ===================================
-    linear, conv*,      1
-    conv_transpose*,
-    sigmoid
-    tanh                5/3
-    relu                sqrt(2)
-    leaky_relu          sqrt(2 / (1 + negative_slope**2))
-    selu                3/4
-    ==================  ===================================
-
-    Args:
-        nonlinearity: The function's name, as listed above.
-        param: The negative slope for ``'leaky_relu'`` (default 0.01); ignored otherwise.
-
-    Raises:
-        ValueError: For an unknown name or a ``param`` that is not an int or float
-            (PyTorch raises ValueError for both).
-
-    Example:
-        >>> calculate_gain('relu') == 2 ** 0.5
-        True
-        >>> calculate_gain('leaky_relu', 0.2) == (2 / 1.04) ** 0.5
-        True
-    """
-    return gain_of("calculate_gain", nonlinearity, param)
+def derived_key(outer: _random.Key, call: int) -> _random.Key:
+    """The key of the ``call``-th built-in initializer called inside a user's
+    ``_initialize`` for the tensor keyed ``outer``: a function of both alone."""
+    words = np.random.SeedSequence([int(outer[0]), int(outer[1]), 0x1A17, call])
+    state = words.generate_state(2, np.uint64)
+    return int(state[0]), int(state[1])
 
 
 # --------------------------------------------------------------------------- base class
@@ -210,6 +140,7 @@ class Initializer:
 
     Example:
         >>> import numpy as np
+        >>> from gpuparam.common.initializer import Initializer
         >>> class Halves(Initializer):
         ...     def _initialize(self, arr):
         ...         arr.fill(0.5)
@@ -231,11 +162,27 @@ class Initializer:
     def __call__(self, arr: Any) -> None:
         """Fill ``arr`` (a NumPy array; CuPy too for built-ins) in place, as MindSpore does.
 
-        A built-in initializer takes a fresh random key (``_random.next_key()``) each call.
+        A built-in initializer takes a fresh random key (``_random.next_key()``) each call,
+        except inside a user's ``_initialize`` that is filling a lazy tensor: there the
+        key derives from that tensor's key (and how many built-ins it called before), so
+        the values stay a function of (seed, creation order, index) and no later
+        tensor's key shifts.
+
+        Raises:
+            TypeError: If ``arr`` is not an array, or ``_initialize`` returns a new array
+                instead of writing into ``arr``.
         """
         if not isinstance(arr, np.ndarray) and not _backend.is_device_array(arr):
             raise type_error(type(self).__name__, "arr", arr, "a NumPy array to fill in place")
-        self._initialize(arr)
+        self._fill(arr)
+
+    def _fill(self, arr: Any) -> None:
+        returned = self._initialize(arr)
+        if returned is not None and returned is not arr:
+            raise TypeError(
+                f"{type(self).__name__}._initialize returned an object of type {type(returned).__name__} "
+                "instead of filling `arr` in place; the return value is ignored, so write "
+                "into arr instead: `arr[...] = values` (MindSpore's contract).")
 
     def _check(self, shape: Shape, dtype: Any) -> None:
         """Raise TypeError/ValueError if this initializer cannot fill ``shape``/``dtype``.
@@ -255,8 +202,13 @@ class Initializer:
         """
         np_dtype = np_dtype_of(dtype)
         host = np.zeros(tuple(shape), dtype=np_dtype)
-        with _numpy_seeded_from(key):
-            self._initialize(host)
+        saved = getattr(_OUTER, "context", None)
+        _OUTER.context = [key, 0]  # [outer key, built-ins called so far]
+        try:
+            with _numpy_seeded_from(key):
+                self._fill(host)
+        finally:
+            _OUTER.context = saved
         device = _backend.to_active(host)
         if index is None:
             return device
@@ -265,15 +217,45 @@ class Initializer:
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor's arguments: ``type(init).from_config(init.get_config())``
-        builds an equal initializer."""
-        return dict(getattr(self, "_kwargs", {}))
+        builds an equal initializer.
+
+        A user's subclass that keeps its own public attributes (``self.value = value``)
+        without passing them to ``Initializer.__init__(**kwargs)`` gets them included
+        when its constructor takes arguments of those names.
+
+        Raises:
+            TypeError: If such an attribute has no constructor argument of its name:
+                ``from_config`` could not rebuild it, so it is refused rather than
+                silently rebuilt with defaults.
+        """
+        config = dict(getattr(self, "_kwargs", {}))
+        if isinstance(self, _Builtin):
+            return config
+        extra = {k: v for k, v in vars(self).items() if not k.startswith("_") and k not in config}
+        if not extra:
+            return config
+        params = inspect.signature(type(self).__init__).parameters
+        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        missing = [k for k in extra if not takes_any and k not in params]
+        if missing:
+            raise TypeError(
+                f"{type(self).__name__}.get_config: the attributes {missing} are not "
+                f"arguments of {type(self).__name__}(), so from_config could not rebuild "
+                "them; pass them to `super().__init__(**kwargs)` or override get_config "
+                "and from_config.")
+        return {**config, **extra}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Initializer:
         """Build an initializer from ``get_config()``'s dict."""
+        where = f"{cls.__name__}.from_config"
         if not isinstance(config, dict):
-            raise type_error(f"{cls.__name__}.from_config", "config", config,
-                             "a dict from get_config()")
+            raise type_error(where, "config", config, "a dict from get_config()")
+        try:
+            inspect.signature(cls).bind(**config)
+        except TypeError as exc:
+            raise TypeError(f"{where}: `config` {config!r} does not match "
+                            f"{cls.__name__}'s arguments ({exc}).") from None
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -305,9 +287,27 @@ class _Builtin(Initializer):
                             f"(float16, float32 or float64) since its values are random reals, "
                             f"got {dtype_label(dtype)}.")
 
+    def _reach(self, shape: Shape) -> tuple[str, float, float] | None:
+        """``(argument, its value, the largest |value| the scheme can produce)`` for the
+        range check, or None when the values are bounded by the dtype anyway."""
+        return None
+
+    def _check_range(self, shape: Shape, dtype: np.dtype) -> None:
+        reach = self._reach(shape) if is_float(dtype) else None
+        if reach is None:
+            return
+        arg, value, extreme = reach
+        top = float_max(dtype)
+        if not extreme <= top:  # NaN-safe
+            raise value_error(type(self).__name__, arg, value,
+                              f"small enough for every value to be finite in "
+                              f"{dtype_label(dtype)} (values reach {extreme:.4g}, its "
+                              f"largest is {top:.4g})")
+
     def _check(self, shape: Shape, dtype: Any) -> None:
         self._check_shape(tuple(shape))
         self._check_dtype(np_dtype_of(dtype))
+        self._check_range(tuple(shape), np_dtype_of(dtype))
 
     def _generate(self, shape: Shape, dtype: Any, key: _random.Key, index: Index) -> Array:
         shape, np_dtype = tuple(shape), np_dtype_of(dtype)
@@ -321,11 +321,19 @@ class _Builtin(Initializer):
         else:
             values = self._values(shape, np_dtype, key, None)
             values = values if index is None else values[index]
+        if values.flags.c_contiguous:  # (ascontiguousarray would make a 0-d array 1-d)
+            return values
         return xp.ascontiguousarray(values)  # LAPACK's Q is Fortran-ordered, slices strided
 
     def _initialize(self, arr: Any) -> None:
         # MindSpore's in-place form; the values still come from the device generator.
-        values = self._generate(tuple(arr.shape), arr.dtype, _random.next_key(), None)
+        context = getattr(_OUTER, "context", None)
+        if context is None:
+            key = _random.next_key()
+        else:  # called from a user's _initialize that fills a lazy tensor
+            key = derived_key(context[0], context[1])
+            context[1] += 1
+        values = self._generate(tuple(arr.shape), arr.dtype, key, None)
         if _backend.is_device_array(arr):
             arr[...] = _backend.get_array_module(arr).asarray(values)
         else:
@@ -342,4 +350,4 @@ class _Builtin(Initializer):
         return hash((type(self).__name__, tuple(sorted(self.get_config().items()))))
 
 
-__all__ = ["Initializer", "NONLINEARITIES", "calculate_gain", "compute_fans"]
+__all__ = ["Initializer", "NORMAL_REACH", "derived_key"]

@@ -13,8 +13,9 @@ import numpy as np
 from . import _backend, _random
 from ._dtype import float_max
 from ._errors import check_int, check_real, type_error, value_error
-from ._initializer_base import (Index, _Builtin, dtype_label, full_index, index_grids, is_float,
-                                sample)
+from ._initializer_base import (NORMAL_REACH, Index, _Builtin, dtype_label, full_index,
+                                index_grids, is_float, sample)
+from ._tensor_cast import float_max
 from ._tensor import Array, Shape, sliced_shape
 
 
@@ -132,6 +133,9 @@ class Uniform(_Builtin):
         self.scale = check_real("Uniform", "scale", scale, positive=True)
         super().__init__(scale=self.scale)
 
+    def _reach(self, shape: Shape) -> tuple[str, float, float]:
+        return "scale", self.scale, self.scale
+
     def _values(self, shape: Shape, dtype: np.dtype, key: _random.Key, index: Index) -> Array:
         return sample("uniform", key, shape, dtype, -self.scale, self.scale, index=index)
 
@@ -155,6 +159,12 @@ class Normal(_Builtin):
         self.sigma = check_real("Normal", "sigma", sigma, positive=True)
         self.mean = check_real("Normal", "mean", mean)
         super().__init__(sigma=self.sigma, mean=self.mean)
+
+    def _reach(self, shape: Shape) -> tuple[str, float, float]:
+        extreme = abs(self.mean) + NORMAL_REACH * self.sigma
+        if abs(self.mean) > NORMAL_REACH * self.sigma:
+            return "mean", self.mean, extreme
+        return "sigma", self.sigma, extreme
 
     def _values(self, shape: Shape, dtype: np.dtype, key: _random.Key, index: Index) -> Array:
         return sample("normal", key, shape, dtype, self.mean, self.sigma, index=index)
@@ -202,6 +212,26 @@ class TruncatedNormal(_Builtin):
                               f"{_random._FAR_TAIL} sigma of the mean ({self.mean!r}, sigma "
                               f"{self.sigma!r}); it is [{lo:.3g}, {hi:.3g}] sigma")
         super().__init__(sigma=self.sigma, mean=self.mean, a=self.a, b=self.b)
+
+    def _check_dtype(self, dtype: np.dtype) -> None:
+        super()._check_dtype(dtype)
+        if dtype.kind != "f":  # bfloat16 is drawn in float64, then rounded
+            return
+        t = dtype.type
+        with np.errstate(over="ignore"):
+            low, high = t(self.a), t(self.b)
+        if float(low) < self.a:
+            low = np.nextafter(low, t(np.inf))
+        if float(high) > self.b:
+            high = np.nextafter(high, t(-np.inf))
+        if low > high:  # no value of the dtype lies in [a, b]
+            raise value_error("TruncatedNormal", "b", self.b,
+                              f"far enough from `a` ({self.a!r}) for [a, b] to hold a "
+                              f"{dtype_label(dtype)} value")
+
+    def _reach(self, shape: Shape) -> tuple[str, float, float]:
+        # The values lie in [a, b], and _random needs both bounds inside the range.
+        return ("a", self.a, abs(self.a)) if abs(self.a) > abs(self.b) else ("b", self.b, abs(self.b))
 
     def _values(self, shape: Shape, dtype: np.dtype, key: _random.Key, index: Index) -> Array:
         return sample("truncated_normal", key, shape, dtype, self.mean, self.sigma,

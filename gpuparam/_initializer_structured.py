@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _backend, _random
 from ._errors import check_real, value_error
-from ._initializer_base import Index, _Builtin, full_index, sample
+from ._initializer_base import NORMAL_REACH, Index, _Builtin, full_index, sample
 from ._tensor import Array, Shape
 
 _F64 = np.dtype(np.float64)
@@ -77,6 +77,9 @@ class Orthogonal(_Builtin):
         if len(shape) < 2:
             raise value_error("Orthogonal", "shape", shape, "at least 2-D (rows, *cols)")
 
+    def _reach(self, shape: Shape) -> tuple[str, float, float]:
+        return "gain", self.gain, self.gain  # an orthonormal matrix's entries are in [-1, 1]
+
     def _values(self, shape: Shape, dtype: np.dtype, key: _random.Key, index: Index) -> Array:
         rows = shape[0]
         q = orthogonal_matrix(key, rows, math.prod(shape) // rows, self.gain)
@@ -121,6 +124,9 @@ class DeltaOrthogonal(_Builtin):
         if shape[0] < shape[1]:
             raise value_error("DeltaOrthogonal", "shape", shape,
                               "a shape with out (shape[0]) >= in (shape[1])")
+
+    def _reach(self, shape: Shape) -> tuple[str, float, float]:
+        return "gain", self.gain, self.gain
 
     def _values(self, shape: Shape, dtype: np.dtype, key: _random.Key, index: Index) -> Array:
         xp = _backend.active_array_module()
@@ -188,6 +194,9 @@ class Sparse(_Builtin):
     def _check_shape(self, shape: Shape) -> None:
         if len(shape) != 2:
             raise value_error("Sparse", "shape", shape, "2-D (rows, cols)")
+
+    def _reach(self, shape: Shape) -> tuple[str, float, float]:
+        return "sigma", self.sigma, NORMAL_REACH * self.sigma
 
     def zeros_per_column(self, rows: int) -> int:
         """Return the number of zeros in each column of a matrix with ``rows`` rows."""

@@ -13,8 +13,9 @@ from typing import Literal, get_args
 import numpy as np
 
 from . import _random
-from ._errors import check_choice, check_real
-from ._initializer_base import Index, Initializer, _Builtin, fans, gain_of, sample
+from ._errors import check_choice, check_real, value_error
+from ._initializer_base import NORMAL_REACH, Index, Initializer, _Builtin, sample
+from ._initializer_fans import fans, gain_of, squared
 from ._tensor import Array, Shape
 
 FanMode = Literal["fan_in", "fan_out", "fan_avg", "fan_geo_avg"]
@@ -70,8 +71,16 @@ class VarianceScaling(_Builtin):
         self.distribution = check_choice(where, "distribution", distribution,
                                          get_args(Distribution))
 
+    _scale_arg = "scale"  # the argument that sets the scale, for range messages
+
     def _check_shape(self, shape: Shape) -> None:
         fans(type(self).__name__, shape)
+
+    def _reach(self, shape: Shape) -> tuple[str, float, float]:
+        std = self.std(shape)
+        factor = {"truncated_normal": 2.0 / TRUNCATED_STD, "untruncated_normal": NORMAL_REACH,
+                  "uniform": math.sqrt(3.0)}[self.distribution]
+        return self._scale_arg, getattr(self, self._scale_arg), factor * std
 
     def std(self, shape: Shape) -> float:
         """Return the standard deviation of the values for a weight of ``shape``.
@@ -117,9 +126,12 @@ class XavierUniform(VarianceScaling):
         True
     """
 
+    _scale_arg = "gain"
+
     def __init__(self, gain: float = 1) -> None:
         self.gain = check_real("XavierUniform", "gain", gain, positive=True)
-        self._configure("XavierUniform", self.gain ** 2, "fan_avg", "uniform")
+        self._configure("XavierUniform", squared("XavierUniform", "gain", self.gain), "fan_avg",
+                        "uniform")
         self._named(gain=self.gain)
 
 
@@ -138,13 +150,17 @@ class XavierNormal(VarianceScaling):
         True
     """
 
+    _scale_arg = "gain"
+
     def __init__(self, gain: float = 1) -> None:
         self.gain = check_real("XavierNormal", "gain", gain, positive=True)
-        self._configure("XavierNormal", self.gain ** 2, "fan_avg", "untruncated_normal")
+        self._configure("XavierNormal", squared("XavierNormal", "gain", self.gain), "fan_avg",
+                        "untruncated_normal")
         self._named(gain=self.gain)
 
 
 class _He(VarianceScaling):
+    _scale_arg = "negative_slope"
     _distribution: Distribution = "uniform"
 
     def __init__(self, negative_slope: float = 0, mode: HeMode = "fan_in",
@@ -154,6 +170,10 @@ class _He(VarianceScaling):
         check_choice(where, "mode", mode, get_args(HeMode))
         self.nonlinearity = nonlinearity
         self.gain = gain_of(where, nonlinearity, self.negative_slope, param_arg="negative_slope")
+        if self.gain * self.gain == 0.0:  # a slope beyond ~1e154: the variance underflows
+            raise value_error(where, "negative_slope", negative_slope,
+                              "a slope below about 1e154 in magnitude (the gain's square, "
+                              "2 / (1 + slope**2), underflows to 0 beyond it)")
         self._configure(where, self.gain ** 2, mode, self._distribution)
         self._named(negative_slope=self.negative_slope, mode=mode, nonlinearity=nonlinearity)
 

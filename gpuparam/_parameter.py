@@ -19,6 +19,7 @@ from ._dtype import DType, can_cast_safely
 from ._errors import check_bool, type_error, value_error
 from ._initializer import Initializer, initializer
 from ._tensor import Tensor
+from ._tensor_cast import check_scalar_fits, checked_astype
 
 _DEFAULT_NAME = "Parameter"
 _INT32 = np.iinfo(np.int32)
@@ -32,6 +33,11 @@ def _check_name(where: str, name: Any) -> str:
         raise value_error(where, "name", name,
                           "a non-empty str of at most 1024 characters without surrounding spaces")
     return name
+
+
+def _renamed(exc: Exception, old: str, new: str) -> Exception:
+    """``exc`` with the ``old`` function/argument prefix of its message replaced."""
+    return type(exc)(str(exc).replace(old, new, 1))
 
 
 def _as_tensor(where: str, arg: str, data: Any) -> Tensor:
@@ -49,7 +55,10 @@ def _as_tensor(where: str, arg: str, data: Any) -> Tensor:
     if isinstance(data, float):
         return Tensor(np.asarray(data, dtype=np.float32))
     if isinstance(data, (np.ndarray, np.generic)) or _backend.is_device_array(data):
-        return Tensor(data)
+        try:
+            return Tensor(data)
+        except (TypeError, ValueError) as exc:  # say Parameter's names, not Tensor's
+            raise _renamed(exc, "Tensor: `input_data`", f"{where}: `{arg}`") from None
     if isinstance(data, Initializer):
         raise type_error(where, arg, data,
                          "a lazy Tensor: wrap the Initializer as initializer(init, shape, dtype)")
@@ -110,8 +119,10 @@ class Parameter(Tensor):
             self._init, self._key = source._init, source._key
             self._array, self._ready, self._full_shape = None, None, None
         else:
-            target = (dtype or source._dtype).numpy_dtype
-            array = source._read().astype(target, copy=True)
+            # Overflow (int64 70000 into float16, 1e300 into float32) is refused here,
+            # before anything of self changes.
+            array = checked_astype(source._read(), dtype or source._dtype,
+                                   "Parameter.set_data", "data", copy=True)
             self._init, self._key, self._full_shape = None, None, None
             self._set_array(array, dtype or source._dtype)
 
@@ -210,6 +221,7 @@ class Parameter(Tensor):
             xp = _backend.active_array_module()
             if not np.can_cast(np.min_scalar_type(data), self._dtype.numpy_dtype, "same_kind"):
                 raise type_error(where, "data", data, f"a number castable to {self._dtype}")
+            check_scalar_fits(where, "data", data, self._dtype)
             source = Tensor(xp.full(self._shape, data, dtype=self._dtype.numpy_dtype))
         else:
             source = _as_tensor(where, "data", data)  # numbers were handled above
@@ -237,7 +249,10 @@ class Parameter(Tensor):
         if isinstance(init, str) and init == "same":
             source: Tensor = self
         else:
-            source = initializer(init, self._shape, self._dtype)
+            try:
+                source = initializer(init, self._shape, self._dtype)
+            except (TypeError, ValueError) as exc:
+                raise _renamed(exc, "initializer: `init`", "Parameter.clone: `init`") from None
         clone = Parameter.__new__(Parameter)
         clone._init_state()
         clone._adopt(source)

@@ -8,10 +8,11 @@ computes with zeros when an uninitialized tensor is used; gpuparam materializes 
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from collections.abc import Callable
-from typing import Any, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol, Union
 
 import numpy as np
 from fastrlock.rlock import FastRLock
@@ -20,6 +21,7 @@ from . import _backend, _random
 from ._backend import Array
 from ._dtype import DType, from_numpy, to_dtype
 from ._errors import check_shape, type_error, value_error
+from ._tensor_cast import check_scalar_fits, checked_astype
 from ._tensor_methods import TensorMethods
 
 
@@ -43,6 +45,9 @@ def _infer_from_python(data: Any, where: str) -> np.ndarray:
         raise value_error(where, "input_data", data, f"rectangular nested lists ({exc})") from None
     if host.dtype == np.float64:
         host = host.astype(np.float32)  # Python floats become Float32, as in MindSpore
+    elif host.dtype == object:  # NumPy's fallback for ints beyond 64 bits
+        raise value_error(where, "input_data", data, "numbers within the Int64 or UInt64 "
+                          "range (for a larger number pass a float, e.g. 2.0 ** 70)")
     return host
 
 
@@ -56,6 +61,11 @@ def _host_or_device_array(data: Any, where: str) -> Array:
         if isinstance(data, numbers.Complex) and not isinstance(data, numbers.Real):
             raise type_error(where, "input_data", data, "real numbers")
         return _infer_from_python(data, where)
+    if hasattr(data, "__dlpack__"):  # torch.Tensor, jax.Array, ...: share, do not guess
+        raise type_error(where, "input_data", data,
+                         "a Tensor, a NumPy or CuPy array, a nested list/tuple or a Python "
+                         "scalar; for a DLPack producer such as a torch.Tensor or jax.Array "
+                         "use gpuparam.from_dlpack(x) (shares its memory)")
     raise type_error(where, "input_data", data,
                      "a Tensor, a NumPy or CuPy array, a nested list/tuple or a Python scalar")
 
@@ -105,6 +115,9 @@ class Tensor(TensorMethods):
         if init is not None:
             if input_data is not None:
                 raise ValueError(f"{where}: give either `input_data` or `init`, not both.")
+            if isinstance(init, type):  # the class, not an instance: Normal for Normal()
+                raise TypeError(f"{where}: `init` must be an Initializer instance, got the "
+                                f"class {init.__name__}; call it: {init.__name__}().")
             # Duck-typed: a runtime Protocol check costs ~10% of creating a parameter.
             if not callable(getattr(init, "_generate", None)):
                 raise type_error(where, "init", init,
@@ -127,8 +140,10 @@ class Tensor(TensorMethods):
         if not _backend.is_device_array(array):
             array = _backend.to_active(array)
         target = dtype if dtype is not None else from_numpy(array.dtype, where, "input_data")
-        # Always a copy of the caller's buffer (lists were freshly converted already).
-        array = array.astype(target.numpy_dtype, copy=not isinstance(input_data, (list, tuple)))
+        # Always a copy of the caller's buffer (lists were freshly converted already);
+        # a value the target dtype cannot hold is a ValueError, never a wrap or an inf.
+        array = checked_astype(array, target, where, "input_data",
+                               copy=not isinstance(input_data, (list, tuple)))
         if shape is not None:
             wanted = check_shape(where, "shape", shape, allow_zero=True)
             if wanted != tuple(array.shape):
@@ -144,6 +159,7 @@ class Tensor(TensorMethods):
         self._init: LazyInit | None = None
         self._key: _random.Key | None = None
         self._full_shape: Shape | None = None
+        self._shard_index: tuple[slice, ...] | None = None  # meaningful while _full_shape is set
 
     @classmethod
     def _from_array(cls, array: Array) -> Tensor:
@@ -160,10 +176,16 @@ class Tensor(TensorMethods):
         self._ready = _backend.record_ready_event()
 
     def _materialized(self) -> Array:
-        if self._array is None:
+        array = self._array  # one read: a concurrent set_data cannot change it under us
+        if array is not None:
+            return array
+        with self._lock:
+            # Under the lock (which set_data holds while it swaps the data) the tensor
+            # cannot turn lazy again between init_data and the read below.
             self.init_data()
-        assert self._array is not None
-        return self._array
+            array = self._array
+        assert array is not None
+        return array
 
     def _read(self) -> Array:
         """Return the buffer for reading: materialized, with the current stream made to
@@ -197,13 +219,15 @@ class Tensor(TensorMethods):
             stream: A CUDA stream to generate on (GPU only); readers on other streams
                 wait for it on the device.
         """
-        if self._array is not None:
+        if self._array is not None and index is None:
             return self
         with self._lock:
-            if self._array is None:
+            if self._array is not None:
+                self._check_held_part(index)
+            else:
                 assert self._init is not None and self._key is not None
                 np_dtype = self._dtype.numpy_dtype
-                index = None if index is None else _random.normalize_index(self._shape, index)
+                index = None if index is None else self._normalized(self._shape, index)
                 with _backend.stream(stream):
                     array = self._init._generate(self._shape, np_dtype, self._key, index)
                     expected = sliced_shape(self._shape, index)
@@ -213,11 +237,34 @@ class Tensor(TensorMethods):
                             f"{tuple(array.shape)} dtype {array.dtype}; expected {expected} {np_dtype}")
                     if index is not None:
                         self._full_shape = self._shape
+                        self._shard_index = index
                     ready = _backend.record_ready_event()
                 self._shape = tuple(expected)
                 self._ready = ready
                 self._array = array  # published last: other threads see a complete tensor
         return self
+
+    def _normalized(self, shape: Shape, index: Any) -> tuple[slice, ...]:
+        """``_random.normalize_index`` with messages that name the public method."""
+        try:
+            return _random.normalize_index(shape, index)
+        except (TypeError, ValueError) as exc:
+            where = f"{type(self).__name__}.init_data"
+            raise type(exc)(str(exc).replace("normalize_index:", f"{where}:", 1)) from None
+
+    def _check_held_part(self, index: Any) -> None:
+        """Raise ValueError unless ``index`` names the part this materialized tensor holds."""
+        whole = self._full_shape if self._full_shape is not None else self._shape
+        held = (self._shard_index if self._full_shape is not None
+                else self._normalized(whole, None))
+        if self._normalized(whole, index) != held:
+            where = f"{type(self).__name__}.init_data"
+            holds = ("a shard, " + str(held) if self._full_shape is not None
+                     else "all of its data")
+            raise ValueError(f"{where}: `index` {index!r} asks for another part, but the "
+                             f"tensor already holds {holds} (whole shape {whole}); a "
+                             "materialized tensor cannot change its part. Create another "
+                             "lazy tensor (or `clone()` one before materializing) for it.")
 
     # ------------------------------------------------------------------ attributes
 
@@ -239,7 +286,7 @@ class Tensor(TensorMethods):
     @property
     def size(self) -> int:
         """The number of elements."""
-        return int(np.prod(self._shape, dtype=np.int64))
+        return math.prod(self._shape)  # Python ints: no wrap-around
 
     @property
     def nbytes(self) -> int:
@@ -263,8 +310,31 @@ class Tensor(TensorMethods):
         return np.array(_backend.to_host(self._read()), copy=True)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        host = _backend.to_host(self._read())
-        return host if dtype is None else host.astype(dtype, copy=False)
+        """NumPy 2's array protocol: ``np.array(t)`` copies; ``np.asarray(t)`` may share.
+
+        ``copy=True`` (``np.array``'s default) always returns a new array, so writing to
+        it never reaches the tensor. ``copy=None`` (``np.asarray``) shares the buffer on
+        the NumPy backend when no dtype change is asked for, as a **read-only** view: a
+        write must go through ``set_data``/``Assign``/``t[...] = v``, which keep the
+        tensor's bookkeeping. ``copy=False`` raises ValueError where a copy is needed
+        (a GPU tensor, or another dtype). May synchronize the device.
+        """
+        array = self._read()
+        wanted = None if dtype is None else np.dtype(dtype)
+        needs_copy = _backend.is_device_array(array) or (wanted is not None and wanted != array.dtype)
+        if copy is False and needs_copy:
+            reason = ("the data lives on the GPU" if _backend.is_device_array(array)
+                      else f"the dtype changes from {array.dtype} to {wanted}")
+            raise ValueError(f"Tensor.__array__: `copy=False` cannot be honoured: {reason}, "
+                             "so a copy is needed; use np.asarray(t) or t.asnumpy().")
+        if needs_copy:
+            host = _backend.to_host(array)
+            return host if wanted is None or host.dtype == wanted else host.astype(wanted)
+        if copy:
+            return np.array(array, copy=True)
+        view = array.view()
+        view.flags.writeable = False
+        return view
 
     def item(self) -> Any:
         """Return the single element as a Python scalar. May synchronize the device."""
@@ -287,8 +357,19 @@ class Tensor(TensorMethods):
         return int(self.item())
 
     def __dlpack__(self, **kwargs: Any) -> Any:
-        """Export through DLPack (no copy); keyword arguments go to the array's ``__dlpack__``."""
-        return self._read().__dlpack__(**{k: v for k, v in kwargs.items() if v is not None})
+        """Export through DLPack (no copy); keyword arguments go to the array's ``__dlpack__``.
+
+        Raises:
+            BufferError: For a BFloat16 tensor (DLPack export of bfloat16 is not
+                supported by NumPy): cast it first, ``t.astype(gpuparam.float32)``.
+        """
+        array = self._read()
+        try:
+            return array.__dlpack__(**{k: v for k, v in kwargs.items() if v is not None})
+        except BufferError as exc:
+            raise BufferError(f"Tensor.__dlpack__: a {self._dtype} tensor cannot be exported "
+                              f"through DLPack here ({exc}); cast it first, e.g. "
+                              "t.astype(gpuparam.float32).") from None
 
     def __dlpack_device__(self) -> tuple[int, int]:
         return self._read().__dlpack_device__()
@@ -298,8 +379,16 @@ class Tensor(TensorMethods):
         """Return a Tensor sharing memory with ``external`` (any DLPack producer) on the active backend."""
         xp = _backend.active_array_module()
         if not hasattr(external, "__dlpack__"):
-            raise type_error("Tensor.from_dlpack", "external", external, "an object with __dlpack__")
-        return Tensor._from_array(xp.from_dlpack(external))
+            raise type_error("from_dlpack", "external", external, "an object with __dlpack__")
+        try:
+            array = xp.from_dlpack(external)
+        except (BufferError, RuntimeError, TypeError, ValueError) as exc:
+            # bfloat16 (NumPy and CuPy cannot import it), or memory on another device.
+            raise TypeError(f"from_dlpack: `external` ({type(external).__name__}) cannot be "
+                            f"shared with the {_backend.active_backend()} backend ({exc}); a "
+                            "bfloat16 tensor must be cast first (torch: x.float()), and GPU "
+                            "memory needs the CuPy backend.") from None
+        return Tensor._from_array(array)
 
     @property
     def __cuda_array_interface__(self) -> dict[str, Any]:
@@ -323,9 +412,14 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------------ conversions
 
     def astype(self, dtype: Any) -> Tensor:
-        """Return a copy cast to ``dtype`` (a gpuparam or NumPy dtype)."""
+        """Return a copy cast to ``dtype`` (a gpuparam or NumPy dtype).
+
+        Raises:
+            ValueError: If a value does not fit ``dtype`` (300 into int8, NaN into an
+                integer dtype, 1e300 into float32); rounding within the range is allowed.
+        """
         target = to_dtype(dtype, "Tensor.astype")
-        return Tensor._from_array(self._read().astype(target.numpy_dtype))
+        return Tensor._from_array(checked_astype(self._read(), target, "Tensor.astype", None))
 
     def copy(self) -> Tensor:
         """Return a copy on the same device."""
@@ -343,26 +437,70 @@ class Tensor(TensorMethods):
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Return the sum over ``axis`` (all elements when ``None``), as ``numpy.sum``."""
-        return Tensor._from_array(self._read().sum(axis=axis, keepdims=keepdims))
+        return self._reduce("sum", axis, keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Return the mean over ``axis`` (all elements when ``None``), as ``numpy.mean``."""
-        return Tensor._from_array(self._read().mean(axis=axis, keepdims=keepdims))
+        return self._reduce("mean", axis, keepdims)
 
     # ------------------------------------------------------------------ indexing
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _unwrap(index)
-        return Tensor._from_array(self._read()[index])
+        array = self._read()
+        try:
+            return Tensor._from_array(array[index])
+        except (IndexError, TypeError, ValueError) as exc:
+            raise IndexError(f"Tensor.__getitem__: `index` {index!r} does not select from a "
+                             f"tensor of shape {self._shape} ({exc}).") from None
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        where = "Tensor.__setitem__"
         array = self._read()
-        array[_unwrap(index)] = _operand(value, array)
+        operand = _operand(value, array)
+        if isinstance(operand, numbers.Real) and not isinstance(operand, bool):
+            check_scalar_fits(where, "value", operand, self._dtype)
+        elif not isinstance(operand, bool):  # arrays, and complex scalars
+            operand = checked_astype(_backend.get_array_module(array).asarray(operand),
+                                     self._dtype, where, "value", copy=False)
+        try:
+            array[_unwrap(index)] = operand
+        except (IndexError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: `value` of shape {tuple(getattr(operand, 'shape', ()))} "
+                             f"cannot be written at `index` {index!r} of a tensor of shape "
+                             f"{self._shape} ({exc}).") from None
         self._ready = _backend.record_ready_event()
 
     def __iter__(self) -> Any:
         for i in range(len(self)):
             yield self[i]
+
+    if TYPE_CHECKING:  # attached in loops below; declared here so type checkers see them
+        def __add__(self, other: Any) -> Tensor: ...
+        def __radd__(self, other: Any) -> Tensor: ...
+        def __sub__(self, other: Any) -> Tensor: ...
+        def __rsub__(self, other: Any) -> Tensor: ...
+        def __mul__(self, other: Any) -> Tensor: ...
+        def __rmul__(self, other: Any) -> Tensor: ...
+        def __truediv__(self, other: Any) -> Tensor: ...
+        def __rtruediv__(self, other: Any) -> Tensor: ...
+        def __floordiv__(self, other: Any) -> Tensor: ...
+        def __rfloordiv__(self, other: Any) -> Tensor: ...
+        def __mod__(self, other: Any) -> Tensor: ...
+        def __rmod__(self, other: Any) -> Tensor: ...
+        def __pow__(self, other: Any) -> Tensor: ...
+        def __rpow__(self, other: Any) -> Tensor: ...
+        def __matmul__(self, other: Any) -> Tensor: ...
+        def __rmatmul__(self, other: Any) -> Tensor: ...
+        def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]
+        def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]
+        def __lt__(self, other: Any) -> Tensor: ...
+        def __le__(self, other: Any) -> Tensor: ...
+        def __gt__(self, other: Any) -> Tensor: ...
+        def __ge__(self, other: Any) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __pos__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
 
 
 def _unwrap(value: Any) -> Any:
@@ -398,6 +536,23 @@ def _result(array: Array, *inputs: Any) -> Tensor:
     return Tensor._from_array(array)
 
 
+def _operator_error(name: str, reflected: bool, a: Any, b: Any, exc: Exception) -> Exception:
+    """The error of ``tensor <op> other`` in gpuparam's words (NumPy's only as detail)."""
+    where = f"Tensor.__{'r' if reflected else ''}{name}__"
+    shape_a, shape_b = tuple(a.shape), tuple(getattr(b, "shape", ()))
+    if name == "matmul":
+        problem = "cannot be multiplied as matrices"
+    else:
+        try:
+            np.broadcast_shapes(shape_a, shape_b)
+            problem = "cannot be combined"
+        except ValueError:
+            problem = "do not broadcast together"
+    detail = (f"{where}: `other` (shape {shape_b}, {getattr(b, 'dtype', type(b).__name__)}) "
+              f"and the tensor (shape {shape_a}, {a.dtype}) {problem} ({exc}).")
+    return TypeError(detail) if isinstance(exc, TypeError) else ValueError(detail)
+
+
 def _binary(op: Callable[[Any, Any], Any], name: str) -> tuple[Any, Any]:
     def apply(self: Tensor, other: Any, reflected: bool) -> Any:
         a = self._read()
@@ -405,7 +560,11 @@ def _binary(op: Callable[[Any, Any], Any], name: str) -> tuple[Any, Any]:
             b = _operand(other, a)
         except TypeError:
             return NotImplemented
-        return _result(op(b, a) if reflected else op(a, b), self, other)
+        try:
+            out = op(b, a) if reflected else op(a, b)
+        except (TypeError, ValueError) as exc:
+            raise _operator_error(name, reflected, a, b, exc) from None
+        return _result(out, self, other)
 
     def forward(self: Tensor, other: Any) -> Any:
         return apply(self, other, False)

@@ -48,7 +48,8 @@ def _axes(where: str, axis: Any, ndim: int, arg: str = "axis") -> Any:
         raise type_error(where, arg, axis, "None, an int or a tuple of ints")
     limit = max(ndim, 1)
     if any(not -limit <= int(a) < limit for a in items):
-        raise value_error(where, arg, axis, f"axes in [{-limit}, {limit - 1}] for a {ndim}-d tensor")
+        raise value_error(where, arg, axis, "None, an int or a tuple of ints in "
+                          f"[{-limit}, {limit}) for a {ndim}-d tensor")
     return tuple(int(a) for a in items) if isinstance(axis, (tuple, list)) else int(axis)
 
 

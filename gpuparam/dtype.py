@@ -11,7 +11,8 @@ from ._dtype import (PseudoType as PseudoType, complex64 as complex64,
                      float8_e5m2 as float8_e5m2, get_py_obj_dtype as get_py_obj_dtype,
                      list_ as list_, string as string, tuple_ as tuple_,
                      type_none as type_none)
-from ._dtype import (ALL_DTYPES as ALL_DTYPES, DType as DType, bfloat16 as bfloat16,
+from ._dtype import bfloat16 as _bfloat16
+from ._dtype import (ALL_DTYPES as ALL_DTYPES, DType as DType,
                      bool_ as bool_, double as double, dtype_to_nptype as dtype_to_nptype,
                      dtype_to_pytype as dtype_to_pytype, float16 as float16,
                      float32 as float32, float64 as float64, from_numpy as from_numpy,
@@ -20,9 +21,20 @@ from ._dtype import (ALL_DTYPES as ALL_DTYPES, DType as DType, bfloat16 as bfloa
                      single as single, uint as uint, uint8 as uint8, uint16 as uint16,
                      uint32 as uint32, uint64 as uint64)
 
-__all__ = ["ALL_DTYPES", "DType", "bfloat16", "bool_", "double", "dtype_to_nptype",
+if _bfloat16 is not None:  # only where ml_dtypes gives NumPy a bfloat16 type
+    bfloat16 = _bfloat16
+else:
+    def __getattr__(name: str) -> object:  # says which extra provides bfloat16
+        from ._errors import missing_bfloat16
+        if name == "bfloat16":
+            raise missing_bfloat16(__name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+__all__ = ["ALL_DTYPES", "DType", "bool_", "double", "dtype_to_nptype",
            "dtype_to_pytype", "float16", "float32", "float64", "from_numpy", "half", "int8",
            "int16", "int32", "int64", "int_", "pytype_to_dtype", "single", "uint", "uint8",
            "uint16", "uint32", "uint64", "PseudoType", "complex64", "complex128",
            "float8_e4m3fn", "float8_e5m2", "get_py_obj_dtype", "list_", "string", "tuple_",
            "type_none"]
+if _bfloat16 is not None:
+    __all__.append("bfloat16")

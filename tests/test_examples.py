@@ -471,5 +471,5 @@ def test_python_m_gpuparam_explains_a_forced_gpu_it_cannot_use():
     env = dict(_env(), GPUPARAM_BACKEND="cupy")
     proc = subprocess.run([sys.executable, "-m", "gpuparam"], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # no usable backend: a failing exit status
     assert "backend:         none: GPUPARAM_BACKEND=cupy: the GPU backend was asked for" in proc.stdout

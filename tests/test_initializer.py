@@ -475,3 +475,147 @@ def test_identity_slices_with_steps_equal_the_slice_of_eye(xp, dtype):
             got = _backend.to_host(Identity()._values(shape, np.dtype(dtype), (0, 0), index))
             np.testing.assert_array_equal(got, eye[index], err_msg=f"{shape} {index}")
             assert got.dtype == dtype
+
+
+# ----------------------------------------------------------------------------- round 2
+
+ZERO_D = [Zero(), One(), Constant(2.5), Uniform(0.3), Normal(0.2, 1.0),
+          TruncatedNormal(1.0, 0.5, -1.0, 1.5)]
+
+
+@pytest.mark.parametrize("obj", ZERO_D, ids=lambda o: type(o).__name__)
+def test_a_0d_lazy_tensor_holds_its_value(xp, obj):
+    _random.set_seed(21)
+    scalar = initializer(obj, [], mstype.float32)
+    assert scalar.shape == () and scalar.has_init
+    value = scalar.init_data().asnumpy()
+    _random.set_seed(21)  # the same key: element 0 of a 1-element tensor
+    one = initializer(obj, [1], mstype.float32).asnumpy()
+    assert value.shape == () and value.dtype == np.float32
+    np.testing.assert_array_equal(value, one[0])
+
+
+def test_names_with_ones_and_empty_shape():
+    assert initializer("ones", [], mstype.int32).asnumpy().item() == 1
+
+
+def test_a_misspelt_name_suggests_the_close_ones():
+    with pytest.raises(ValueError, match=r"got 'nromal'\. Did you mean 'normal'"):
+        initializer("nromal", (2, 2))
+    with pytest.raises(ValueError, match=r"got 'xyz'\.$"):  # nothing close: no suggestion
+        initializer("xyz", (2, 2))
+
+
+@pytest.mark.parametrize(("build", "arg"), [
+    (lambda: XavierUniform(1e200), "gain"),
+    (lambda: XavierNormal(1e-200), "gain"),
+    (lambda: HeNormal(1e200), "negative_slope"),
+    (lambda: HeUniform(-1e300), "negative_slope"),
+])
+def test_huge_gains_and_slopes_are_value_errors_not_overflow(build, arg):
+    with pytest.raises(ValueError, match=rf"`{arg}` must be"):
+        build()
+
+
+def test_calculate_gain_of_a_huge_slope_is_finite():
+    assert calculate_gain("leaky_relu", 1e200) == pytest.approx(math.sqrt(2) / 1e200, rel=1e-15)
+    assert calculate_gain("leaky_relu", -1e300) > 0
+
+
+@pytest.mark.parametrize(("obj", "shape", "dtype", "arg"), [
+    (Normal(mean=1e39), (4,), mstype.float32, "mean"),
+    (Normal(sigma=5e37), (4,), mstype.float32, "sigma"),
+    (Normal(sigma=1e4), (4,), mstype.float16, "sigma"),
+    (Uniform(1e5), (4,), mstype.float16, "scale"),
+    (TruncatedNormal(1.0, a=-1e5, b=1.0), (4,), mstype.float16, "a"),
+    (Orthogonal(gain=1e5), (4, 4), mstype.float16, "gain"),
+    (DeltaOrthogonal(gain=1e39), (4, 4, 3), mstype.float32, "gain"),
+    (Sparse(0.1, sigma=1e4), (4, 4), mstype.float16, "sigma"),
+    (Constant(1e5), (4,), mstype.float16, "value"),
+    (XavierUniform(gain=1e5), (4, 4), mstype.float16, "gain"),
+    (VarianceScaling(scale=1e300), (4, 4), mstype.float32, "scale"),
+])
+def test_values_beyond_the_dtype_range_are_refused_at_declaration(obj, shape, dtype, arg):
+    name = type(obj).__name__
+    with pytest.raises(ValueError, match=rf"^{name}: `{arg}` must be .*{dtype!r}"):
+        initializer(obj, shape, dtype)
+    values = initializer(obj, shape, mstype.float64).asnumpy()  # float64 holds them
+    assert np.isfinite(values).all()
+
+
+class WrapsNormal(Initializer):
+    """A user's initializer built on a built-in one, called inside _initialize."""
+
+    def _initialize(self, arr):
+        Normal(1.0)(arr)
+        arr *= 2
+
+
+def test_a_builtin_inside_a_custom_initializer_derives_its_key_from_the_tensor():
+    _random.set_seed(3)
+    outer = initializer(WrapsNormal(), (4, 4))
+    first = outer.asnumpy()  # materialized before the next tensor is created
+    later = initializer(Normal(), (4,)).asnumpy()
+    _random.set_seed(3)
+    outer_again = initializer(WrapsNormal(), (4, 4))
+    later_again = initializer(Normal(), (4,)).asnumpy()  # created first this time
+    np.testing.assert_array_equal(outer_again.asnumpy(), first)
+    np.testing.assert_array_equal(later_again, later)
+    assert np.std(first) > 1  # really drawn, and scaled by 2
+
+
+def test_a_custom_initialize_that_returns_an_array_is_refused():
+    class Returns(Initializer):
+        def _initialize(self, arr):
+            return np.ones(arr.shape, arr.dtype)
+
+    with pytest.raises(TypeError, match=r"Returns._initialize returned an object of type "
+                                        r"ndarray instead of filling `arr` in place.*write "
+                                        r"into arr"):
+        initializer(Returns(), (2, 2)).asnumpy()
+    with pytest.raises(TypeError, match="instead of filling `arr`"):
+        Returns()(np.zeros(2))
+
+    class ReturnsArr(Initializer):  # returning arr itself after filling it is harmless
+        def _initialize(self, arr):
+            arr.fill(3)
+            return arr
+
+    assert initializer(ReturnsArr(), (2,)).asnumpy().tolist() == [3.0, 3.0]
+
+
+def test_a_subclass_keeping_its_own_attributes_round_trips_through_config():
+    class Fill(Initializer):
+        def __init__(self, value=0.0):
+            super().__init__()
+            self.value = value
+
+        def _initialize(self, arr):
+            arr.fill(self.value)
+
+    config = Fill(5.0).get_config()
+    assert config == {"value": 5.0}
+    assert initializer(Fill.from_config(config), (2,)).asnumpy().tolist() == [5.0, 5.0]
+
+    class Hidden(Initializer):
+        def __init__(self, level=1):
+            super().__init__()
+            self.scale = level * 2  # no argument of this name: cannot be rebuilt
+
+        def _initialize(self, arr):
+            arr.fill(self.scale)
+
+    with pytest.raises(TypeError, match=r"Hidden.get_config: the attributes \['scale'\] are "
+                                        r"not arguments of Hidden\(\)"):
+        Hidden(3).get_config()
+    with pytest.raises(TypeError, match=r"Fill.from_config: `config` .* does not match"):
+        Fill.from_config({"colour": 1})
+
+
+def test_a_truncation_interval_without_a_dtype_value_is_refused_at_declaration():
+    narrow = TruncatedNormal(1.0, a=0.1, b=0.10001)
+    with pytest.raises(ValueError, match=r"^TruncatedNormal: `b` must be far enough from `a` "
+                                         r"\(0.1\) for \[a, b\] to hold a gpuparam.float16 value"):
+        initializer(narrow, (3,), mstype.float16)
+    values = initializer(narrow, (3,), mstype.float64).asnumpy()
+    assert ((values >= 0.1) & (values <= 0.10001)).all()

@@ -327,3 +327,91 @@ def test_a_materialized_parameter_is_freed_without_the_cyclic_collector():
         assert ref() is None  # freed by reference counting alone: no self-reference cycle
     finally:
         gc.enable()
+
+
+# ---------------------------------------------------------------- overflow on writes
+
+@pytest.mark.parametrize(("dtype", "data", "match"), [
+    (mstype.float32, 1e300, r"1e\+300, outside the Float32 range"),
+    (mstype.float32, -1e39, r"-1e\+39, outside the Float32 range"),
+    (mstype.float16, 70000, r"70000, outside the Float16 range \[-65504.0, 65504.0\]"),
+    (mstype.float16, Tensor(np.full((2, 2), 70000, np.int64)), r"70000, outside the Float16"),
+    (mstype.int32, 2 ** 40, r"outside the Int32 range \[-2147483648, 2147483647\]"),
+])
+def test_set_data_refuses_overflow_and_changes_nothing(xp, dtype, data, match):
+    p = Parameter(Tensor(np.ones((2, 2), dtype.numpy_dtype)), name="p")
+    with pytest.raises(ValueError, match=r"^Parameter.set_data: `data` holds the value .*" + match):
+        p.set_data(data)
+    assert p.asnumpy().tolist() == [[1, 1], [1, 1]]
+
+
+def test_set_data_keeps_in_range_rounding_and_non_finite_floats(xp):
+    p = Parameter(Tensor(np.ones(2, np.float16)))
+    assert p.set_data(65519.0).asnumpy().tolist() == [65504.0, 65504.0]   # rounds to max
+    assert p.set_data(float("inf")).asnumpy().tolist() == [np.inf, np.inf]
+    q = Parameter(Tensor(np.ones(2, np.float32)))
+    assert q.set_data(Tensor(np.array([2 ** 40 + 1] * 2, np.int64))).asnumpy()[0] == 2.0 ** 40
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_assign_refuses_overflow_and_changes_nothing(xp, lazy):
+    from gpuparam import ops
+    p = Parameter(initializer("ones", (3,), mstype.float16) if lazy
+                  else Tensor(np.ones(3, np.float16)), name="p")
+    with pytest.raises(ValueError, match=r"^Assign: `value` holds the value 70000, outside the "
+                                         r"Float16 range"):
+        ops.Assign()(p, Tensor(np.array([1, 70000, 2], np.int64)))
+    assert p.has_init == lazy
+    assert p.asnumpy().tolist() == [1.0, 1.0, 1.0]
+
+
+# ---------------------------------------------------------------- init_data(index=...)
+
+@pytest.mark.parametrize(("index", "exc", "match"), [
+    (5, TypeError, r"`index` must be None, a slice or a tuple of slices, got 5"),
+    ((slice(0, 2), slice(0, 2)), ValueError, r"`index` must be at most 1 slices"),
+    (slice(0, 2, -1), ValueError, r"`index` must be slices with positive steps"),
+])
+def test_init_data_index_errors_name_parameter_init_data(index, exc, match):
+    p = Parameter(initializer("ones", (4,), mstype.float32), name="p")
+    with pytest.raises(exc, match=r"^Parameter.init_data: " + match):
+        p.init_data(index=index)
+    assert p.has_init
+
+
+def test_a_second_init_data_with_another_index_raises(xp):
+    p = Parameter(initializer(Normal(), (8, 4), mstype.float32), name="p")
+    p.init_data(index=(slice(0, 4),))
+    shard = p.asnumpy()
+    assert p.init_data(index=(slice(0, 4), slice(None))) is p   # the same part: a no-op
+    with pytest.raises(ValueError, match=r"^Parameter.init_data: `index` .* already holds a "
+                                         r"shard, \(slice\(0, 4, 1\), slice\(0, 4, 1\)\) "
+                                         r"\(whole shape \(8, 4\)\)"):
+        p.init_data(index=(slice(4, 8),))
+    np.testing.assert_array_equal(p.asnumpy(), shard)
+    whole = Parameter(initializer("ones", (8, 4), mstype.float32)).init_data()
+    assert whole.init_data(index=(slice(None),)) is whole
+    with pytest.raises(ValueError, match="already holds all of its data"):
+        whole.init_data(index=(slice(0, 4),))
+
+
+def test_parameter_update_result_shares_the_buffer_until_set_data():
+    """docs/porting.md's claim about nn.ParameterUpdate (its docstring says it shares)."""
+    from gpuparam import nn
+    p = Parameter(Tensor(np.zeros(3, np.float32)), name="p")
+    out = nn.ParameterUpdate(p)(Tensor(np.ones(3, np.float32)))
+    ops_assign = gpuparam.ops.Assign()
+    ops_assign(p, Tensor(np.full(3, 2.0, np.float32)))      # in place: out sees it
+    assert out.asnumpy().tolist() == [2.0, 2.0, 2.0]
+    p.set_data(Tensor(np.full(3, 5.0, np.float32)))          # a new buffer: out does not
+    assert out.asnumpy().tolist() == [2.0, 2.0, 2.0] and p.asnumpy().tolist() == [5.0] * 3
+
+
+def test_errors_name_parameters_own_function_and_argument():
+    with pytest.raises(TypeError, match=r"^Parameter: `default_input` must be one of the NumPy "
+                                        r"dtypes"):
+        Parameter(np.array(["a"]))
+    p = Parameter(Tensor(np.ones(2, np.float32)), name="p")
+    with pytest.raises(ValueError, match=r"^Parameter.clone: `init` must be an initializer name"
+                                         r".*Did you mean 'normal'"):
+        p.clone("nromal")

@@ -248,3 +248,191 @@ def test_cuda_array_interface_and_dlpack_on_gpu():
         view = cupy.from_dlpack(t)
         assert view.data.ptr == t._read().data.ptr
         np.testing.assert_array_equal(to_host(view), np.arange(4, dtype=np.float32))
+
+
+# ---------------------------------------------------------------- NumPy's array protocol
+
+def test_np_array_copies_so_a_write_never_reaches_the_tensor(xp):
+    t = Tensor(np.ones(3, np.float32))
+    for host in (np.array(t), np.array(t, copy=True), np.array(t, dtype=np.float64)):
+        host[0] = 5
+        assert t.asnumpy()[0] == 1
+    assert np.array(t).dtype == np.float32 and np.array(t, dtype=np.float64).dtype == np.float64
+
+
+def test_np_asarray_shares_read_only_on_numpy():
+    t = Tensor(np.arange(3, dtype=np.float32))
+    view = np.asarray(t)
+    assert np.shares_memory(view, t._read()) and not view.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        view[0] = 5
+    t[0] = 7  # the view shows the tensor's own writes
+    assert view[0] == 7
+    assert np.shares_memory(np.array(t, copy=False), t._read())
+
+
+def test_np_array_copy_false_raises_when_a_copy_is_needed():
+    t = Tensor(np.ones(3, np.float32))
+    with pytest.raises(ValueError, match=r"Tensor.__array__: `copy=False`.*dtype"):
+        np.array(t, dtype=np.float64, copy=False)
+
+
+# ---------------------------------------------------------------- overflow is an error
+
+@pytest.mark.parametrize(("data", "dtype", "match"), [
+    (300, mstype.int8, r"300, outside the Int8 range \[-128, 127\]"),
+    ([-1], mstype.uint8, r"-1, outside the UInt8 range \[0, 255\]"),
+    (np.array([1.0, np.nan]), mstype.int32, r"non-finite value nan, outside the Int32"),
+    (np.array([np.inf]), mstype.int64, r"non-finite value inf"),
+    (np.array([2.0 ** 63]), mstype.int64, r"outside the Int64 range"),
+    (np.array([1e300]), mstype.float32, r"1e\+300, outside the Float32 range"),
+    (np.array([70000], np.int64), mstype.float16, r"70000, outside the Float16 range"),
+    (np.array([1 + 2j]), mstype.float32, r"complex value \(1\+2j\)"),
+])
+def test_out_of_range_values_are_refused_not_wrapped(xp, data, dtype, match):
+    with pytest.raises(ValueError, match=r"^Tensor: `input_data` holds .*" + match):
+        Tensor(data, dtype=dtype)
+
+
+@pytest.mark.parametrize(("data", "dtype", "expected"), [
+    (np.array([2 ** 40 + 1], np.int64), mstype.float32, 2.0 ** 40),   # rounds: documented
+    (np.array([-128.9, 127.9]), mstype.int8, [-128, 127]),              # truncates in range
+    (np.array([65519.0]), mstype.float16, 65504.0),                     # rounds down to max
+    (np.array([np.inf, np.nan]), mstype.float16, [np.inf, np.nan]),     # stay what they are
+    (np.array([1 + 0j]), mstype.float32, 1.0),                          # no imaginary part
+])
+def test_in_range_casts_round_as_numpy_does(xp, data, dtype, expected):
+    np.testing.assert_array_equal(Tensor(data, dtype=dtype).asnumpy(),
+                                  np.asarray(expected, dtype.numpy_dtype).reshape(-1))
+
+
+def test_astype_refuses_overflow_and_changes_nothing(xp):
+    t = Tensor(np.array([1.0, 1e300]))
+    with pytest.raises(ValueError, match=r"^Tensor.astype: the tensor holds the value 1e\+300"):
+        t.astype(mstype.float32)
+    assert t.asnumpy()[1] == 1e300
+
+
+def test_a_shape_of_2_63_elements_is_refused_at_construction():
+    from gpuparam.common.initializer import initializer
+    for shape in ([2 ** 40, 2 ** 40], [2 ** 63]):
+        with pytest.raises(ValueError, match=r"initializer: `shape` .* fewer than 2\*\*63 elements"):
+            initializer("ones", shape)
+    big = initializer("ones", [2 ** 31, 2 ** 31 - 1])  # under the limit: exact sizes
+    assert big.size == 2 ** 31 * (2 ** 31 - 1) and big.nbytes == 4 * big.size
+
+
+def test_initializer_class_as_init_is_refused():
+    from gpuparam.common.initializer import Normal
+    with pytest.raises(TypeError, match=r"`init` must be an Initializer instance, got the "
+                                        r"class Normal; call it: Normal\(\)"):
+        Tensor(init=Normal, shape=[2], dtype=mstype.float32)
+
+
+def test_a_dlpack_producer_is_sent_to_from_dlpack():
+    class Producer:  # stands for a torch.Tensor or jax.Array
+        def __dlpack__(self, **kwargs):
+            raise AssertionError("not called")
+
+    with pytest.raises(TypeError, match=r"use gpuparam.from_dlpack\(x\)"):
+        Tensor(Producer())
+
+
+def test_a_reader_racing_set_data_lazy_takes_a_consistent_snapshot():
+    """A reader between init_data and its read must not see the tensor turn lazy again."""
+    import threading
+
+    from gpuparam import Parameter
+    from gpuparam.common.initializer import initializer
+    p = Parameter(initializer("ones", [4]), name="p")
+    real_init_data = type(p).init_data
+    raced = []
+
+    def init_data_then_race(*args, **kwargs):
+        out = real_init_data(p, *args, **kwargs)
+        if not raced:  # another thread's set_data(lazy) lands right now
+            raced.append(threading.Thread(target=p.set_data, args=(initializer("zeros", [4]),)))
+            raced[0].start()
+            raced[0].join(0.2)  # blocked by the reader's lock, or already done without it
+        return out
+
+    p.init_data = init_data_then_race
+    try:
+        values = p.asnumpy()
+    finally:
+        del p.init_data
+        raced[0].join()
+    np.testing.assert_array_equal(values, np.ones(4, np.float32))
+    np.testing.assert_array_equal(p.asnumpy(), np.zeros(4, np.float32))
+
+
+def test_depend_checks_every_input_before_materializing_any_effect():
+    from gpuparam import ops
+    from gpuparam.common.initializer import initializer
+    x = Tensor(np.ones(2, np.float32))
+    lazy = initializer("ones", [2])
+    with pytest.raises(TypeError, match=r"depend: `effects` must be a Tensor"):
+        ops.depend(x, lazy, "not a tensor")
+    with pytest.raises(TypeError, match=r"depend: `effects`"):
+        ops.depend(x, (lazy, 3))
+    assert lazy.has_init  # the failed call changed nothing
+
+
+# ---------------------------------------------------------------- messages in gpuparam's words
+
+@pytest.mark.parametrize(("build", "exc", "match"), [
+    (lambda: Tensor(np.ones(6)) + Tensor(np.ones(5)),
+     ValueError, r"^Tensor.__add__: `other` \(shape \(5,\), float64\) and the tensor \(shape "
+                 r"\(6,\), float64\) do not broadcast together"),
+    (lambda: np.ones(5) - Tensor(np.ones(6)),
+     ValueError, r"^Tensor.__rsub__: `other` \(shape \(5,\)"),
+    (lambda: Tensor(np.ones((2, 3))) @ Tensor(np.ones((2, 3))),
+     ValueError, r"^Tensor.__matmul__: .* cannot be multiplied as matrices"),
+    (lambda: Tensor(np.ones(6))[10],
+     IndexError, r"^Tensor.__getitem__: `index` 10 does not select from a tensor of shape \(6,\)"),
+    (lambda: Tensor(np.ones(6)).__setitem__(slice(0, 3), np.ones(2)),
+     ValueError, r"^Tensor.__setitem__: `value` of shape \(2,\) cannot be written at `index`"),
+    (lambda: Tensor(np.ones(6, np.float32)).__setitem__(0, 1e300),
+     ValueError, r"^Tensor.__setitem__: `value` holds the value 1e\+300, outside the Float32"),
+    (lambda: Tensor(np.ones(6, np.int8)).__setitem__(0, float("nan")),
+     ValueError, r"^Tensor.__setitem__: `value` holds the value nan, outside the Int8"),
+    (lambda: Tensor(np.ones(6, np.uint8)).__setitem__(slice(None), np.full(6, -1)),
+     ValueError, r"^Tensor.__setitem__: `value` holds the value -1, outside the UInt8"),
+    (lambda: Tensor(np.ones(6)).sum(axis=3),
+     ValueError, r"^Tensor.sum: `axis` must be None, an int or a tuple of ints in \[-1, 1\)"),
+    (lambda: Tensor(np.ones(6)).mean(axis="a"), TypeError, r"^Tensor.mean: `axis`"),
+])
+def test_bad_operands_are_reported_in_gpuparams_words(build, exc, match):
+    with pytest.raises(exc, match=match):
+        build()
+
+
+def test_a_failed_setitem_changes_nothing():
+    t = Tensor(np.arange(3, dtype=np.int8))
+    with pytest.raises(ValueError):
+        t[:] = np.array([1, 2, 300])
+    assert t.asnumpy().tolist() == [0, 1, 2]
+    t[:] = np.array([1.9, 2.0, -3.5])  # truncation within the range, as NumPy
+    assert t.asnumpy().tolist() == [1, 2, -3]
+
+
+def test_dlpack_of_bfloat16_is_refused_with_advice_both_ways():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    with pytest.raises(TypeError, match=r"^from_dlpack: `external` \(ndarray\) cannot be shared "
+                                        r"with the numpy backend .*cast first"):
+        gpuparam.from_dlpack(np.ones(2, ml_dtypes.bfloat16))
+    bf16 = Tensor(np.ones(2, ml_dtypes.bfloat16))
+    with pytest.raises(BufferError, match=r"^Tensor.__dlpack__: a BFloat16 tensor cannot be "
+                                          r"exported .*astype\(gpuparam.float32\)"):
+        np.from_dlpack(bf16)
+    shared = np.from_dlpack(bf16.astype(gpuparam.float32))
+    assert shared.dtype == np.float32 and shared.tolist() == [1.0, 1.0]
+
+
+def test_python_ints_beyond_64_bits_are_a_value_error():
+    for data in (2 ** 70, [1, -(2 ** 64)]):
+        for dtype in (None, mstype.float32):
+            with pytest.raises(ValueError, match=r"^Tensor: `input_data` must be numbers within "
+                                                 r"the Int64 or UInt64 range"):
+                Tensor(data, dtype=dtype)
+    assert Tensor(2.0 ** 70, mstype.float32).item() == 2.0 ** 70

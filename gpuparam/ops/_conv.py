@@ -85,6 +85,7 @@ def conv_nd(x: Any, weight: Any, *, stride: Any, padding: Any, dilation: Any, gr
 
     Example:
         >>> import numpy as np
+        >>> from gpuparam.ops import conv_nd
         >>> y = conv_nd(np.ones((1, 3, 5, 5), np.float32), np.ones((2, 3, 3, 3), np.float32),
         ...             stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1), groups=1)
         >>> y.shape, y.dtype, float(y[0, 0, 0, 0])
@@ -118,9 +119,8 @@ def available_conv_backends() -> tuple[str, ...]:
     """Return the convolution backends usable on the active array backend, fastest first.
 
     Example:
-        >>> from gpuparam import _backend
-        >>> with _backend.use_backend("numpy"):
-        ...     available_conv_backends()
+        >>> from gpuparam import ops
+        >>> ops.available_conv_backends()  # NumPy backend; ('cudnn', 'gemm') on a GPU with cuDNN
         ('gemm',)
     """
     return ("gemm",) if cudnn_unavailable_reason() is not None else ("cudnn", "gemm")

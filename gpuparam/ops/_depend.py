@@ -54,6 +54,8 @@ def depend(value: Any, *effects: Any) -> Any:
         True
     """
     targets = list(_tensors("depend", "value", value))
+    for effect in effects:  # check every input before materializing any effect
+        list(_tensors("depend", "effects", effect))
     readies = []
     for effect in effects:
         for tensor in _tensors("depend", "effects", effect):

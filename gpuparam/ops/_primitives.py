@@ -15,6 +15,7 @@ from .._dtype import can_cast_safely
 from .._errors import check_choice, check_int, type_error, value_error
 from .._parameter import Parameter
 from .._tensor import Tensor
+from .._tensor_cast import checked_astype
 from ._conv import conv_nd
 from ._conv_geometry import _pad_values, int_tuple, resolve_padding
 
@@ -147,11 +148,12 @@ class Assign:
         data = source._read()
         with variable._lock:
             if variable._array is None:
+                array = checked_astype(data, variable.dtype, where, "value")  # may raise
                 variable._init, variable._key = None, None
-                variable._set_array(data.astype(variable.dtype.numpy_dtype, copy=True), variable.dtype)
+                variable._set_array(array, variable.dtype)
             else:
                 buffer = variable._read()
-                buffer[...] = data
+                buffer[...] = checked_astype(data, variable.dtype, where, "value", copy=False)
                 variable._ready = _backend.record_ready_event()
         return variable
 
