@@ -13,6 +13,7 @@ import functools
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Union
@@ -37,28 +38,62 @@ _lock = threading.Lock()
 _chosen: BackendName | None = None
 
 
+# What importing CuPy said: its warnings (never failures: pytest's `filterwarnings =
+# error` or CuPy's duplicate-install warning must not turn into "no GPU") and, when the
+# import failed, why.
+_cupy_import_warnings: list[str] = []
+_cupy_import_error: list[str] = []
+
+
 @functools.cache
 def _import_cupy() -> ModuleType | None:
-    try:
-        import cupy
-    except Exception:  # ImportError, or a broken CUDA install raising at import
-        return None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            import cupy
+        except Exception as exc:  # ImportError, or a broken CUDA install raising at import
+            _cupy_import_error.append(f"{type(exc).__name__}: {exc}")
+            cupy = None
+    _cupy_import_warnings.extend(f"{w.category.__name__}: {w.message}" for w in caught)
     return cupy
 
 
+def import_warnings() -> list[str]:
+    """Return the warnings CuPy raised while gpuparam imported it (kept, not raised)."""
+    return list(_cupy_import_warnings)
+
+
+@functools.cache
+def _nvrtc_unavailable_reason() -> str | None:
+    cupy = _import_cupy()
+    assert cupy is not None
+    try:
+        cupy.cuda.nvrtc.getVersion()
+    except Exception as exc:  # libnvrtc missing or of the wrong major version
+        return (f"NVRTC (which CuPy needs to compile every kernel) cannot be loaded "
+                f"({type(exc).__name__}: {exc}); install nvidia-cuda-nvrtc-cu12 (or -cu13), "
+                "or cupy-cuda12x[ctk]")
+    return None
+
+
 def gpu_unavailable_reason() -> str | None:
-    """Return why the GPU backend cannot be used, or ``None`` when it can."""
+    """Return why the GPU backend cannot be used, or ``None`` when it can.
+
+    Checks, in order: CuPy imports (its import-time warnings do not count as failures),
+    a CUDA driver answers, at least one device is visible, and NVRTC loads.
+    """
     cupy = _import_cupy()
     if cupy is None:
-        return ("CuPy is not installed (or fails to import); install gpuparam[cuda12] "
-                "or gpuparam[cuda13]")
+        why = _cupy_import_error[0] if _cupy_import_error else "unknown error"
+        return (f"CuPy is not installed or fails to import ({why}); install "
+                "gpuparam[cuda12] or gpuparam[cuda13]")
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:  # no driver, driver too old, ...
-        return f"CuPy cannot reach a CUDA driver ({exc})"
+        return f"CuPy cannot reach a CUDA driver ({type(exc).__name__}: {exc})"
     if count < 1:
         return "no CUDA device is visible"
-    return None
+    return _nvrtc_unavailable_reason()
 
 
 def gpu_available() -> bool:
@@ -249,7 +284,8 @@ def versions() -> dict[str, str | None]:
         out["cupy"] = cupy.__version__
         with contextlib.suppress(Exception):
             out["cuda_runtime"] = str(cupy.cuda.runtime.runtimeGetVersion())
-    with contextlib.suppress(Exception):
+    with contextlib.suppress(Exception), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a version query: its warnings are no failure
         import cudnn  # type: ignore[import-not-found]
         out["cudnn_frontend"] = getattr(cudnn, "__version__", "unknown")
         out["cudnn"] = str(cudnn.backend_version())

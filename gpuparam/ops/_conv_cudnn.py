@@ -16,6 +16,7 @@ import collections
 import functools
 import logging
 import threading
+import warnings
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -35,15 +36,21 @@ class CudnnUnsupported(RuntimeError):
 
 @functools.cache
 def _import_cudnn() -> tuple[ModuleType | None, str | None]:
-    try:
-        import cudnn  # type: ignore[import-not-found]
-    except Exception as exc:  # ImportError, or a missing libcudnn raising at import
-        return None, (f"the cuDNN frontend (module `cudnn`) does not import "
-                      f"({type(exc).__name__}: {exc}); install gpuparam[cudnn]")
-    try:
-        version = cudnn.backend_version()
-    except Exception as exc:
-        return None, f"the cuDNN library cannot be loaded ({type(exc).__name__}: {exc})"
+    # Warnings at import (a deprecation, a duplicate library) are not failures: under
+    # pytest's `filterwarnings = error` they would otherwise read as "no cuDNN".
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            import cudnn  # type: ignore[import-not-found]
+        except Exception as exc:  # ImportError, or a missing libcudnn raising at import
+            return None, (f"the cuDNN frontend (module `cudnn`) does not import "
+                          f"({type(exc).__name__}: {exc}); install gpuparam[cudnn]")
+        try:
+            version = cudnn.backend_version()
+        except Exception as exc:
+            return None, f"the cuDNN library cannot be loaded ({type(exc).__name__}: {exc})"
+    for warning in caught:
+        _LOG.info("importing the cuDNN frontend warned: %s", warning.message)
     _LOG.debug("cuDNN frontend %s, backend %s", getattr(cudnn, "__version__", "?"), version)
     return cudnn, None
 
