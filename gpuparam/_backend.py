@@ -326,43 +326,14 @@ def stream(cuda_stream: Any) -> Iterator[Any]:
         yield cuda_stream
 
 
-def record_ready_event() -> tuple[Any, Any] | None:
-    """Record an event on the current stream; return ``(stream, event)`` (``None`` on NumPy).
-
-    Readers on another stream wait for that event (see ``wait_ready``): a device-side
-    wait, never a host synchronization.
-    """
-    if active_backend() == "numpy":
-        return None
-    cupy = active_array_module()
-    current = cupy.cuda.get_current_stream()
-    event = cupy.cuda.Event(block=False, disable_timing=True, interprocess=False)
-    event.record(current)
-    return current, event
-
-
-def wait_ready(ready: tuple[Any, Any] | None) -> None:
-    """Make the current stream wait for ``ready`` (from ``record_ready_event``) if needed."""
-    if ready is None or active_backend() == "numpy":
+@contextlib.contextmanager
+def device(device_id: int | None) -> Iterator[None]:
+    """Make CUDA device ``device_id`` current for the block (``None``: leave it as it is)."""
+    if device_id is None or active_backend() != "cupy":
+        yield
         return
-    written_on, event = ready
-    current = active_array_module().cuda.get_current_stream()
-    if written_on != current:
-        current.wait_event(event)
-
-
-def still_pending(readies: list[tuple[Any, Any] | None]) -> list[tuple[Any, Any] | None]:
-    """Return ``readies`` without duplicates, ``None`` entries and completed events.
-
-    ``Event.done`` queries the event without blocking the host.
-    """
-    out, seen = [], set()
-    for ready in readies:
-        if ready is None or id(ready[1]) in seen or ready[1].done:
-            continue
-        seen.add(id(ready[1]))
-        out.append(ready)
-    return out
+    with active_array_module().cuda.Device(device_id):
+        yield
 
 
 # --------------------------------------------------------------------------- kernels

@@ -20,7 +20,7 @@ try:  # fastrlock is optional: ~0.3 us faster per acquire, nothing next to a ker
 except ImportError:
     from threading import RLock as _RLock
 
-from . import _backend, _random
+from . import _backend, _backend_streams as _streams, _random
 from ._backend import Array
 from ._dtype import DType, from_numpy, to_dtype
 from ._errors import check_shape, type_error, value_error
@@ -119,6 +119,7 @@ class Tensor:
             self._init = init
             self._key = _random.next_key()
             self._array: Array | None = None
+            self._device = _streams.current_device()  # materialized there, whatever is current then
             return
         if input_data is None:
             raise type_error(where, "input_data", input_data,
@@ -142,7 +143,12 @@ class Tensor:
 
     def _init_state(self) -> None:
         self._lock = _RLock()
+        # Stream ordering (DESIGN.md contracts 7 and 8; see _backend_streams): the last
+        # write, the reads on other streams, the buffer's allocation stream, its device.
         self._ready: Ready = None
+        self._readers: dict[Any, Any] = {}
+        self._home: Any = None
+        self._device: int | None = None
         self._after: list[Ready] = []
         self._init: LazyInit | None = None
         self._key: _random.Key | None = None
@@ -157,10 +163,41 @@ class Tensor:
         return tensor
 
     def _set_array(self, array: Array, dtype: DType) -> None:
+        self._release_buffer()
         self._shape = tuple(int(d) for d in array.shape)
         self._dtype = dtype
         self._array = array
-        self._ready = _backend.record_ready_event()
+        self._ready, home = _streams.record_write()
+        # A view's block belongs to its base, allocated on a stream we do not know.
+        self._home = home if getattr(array, "base", None) is None else None
+        self._device = _streams.array_device(array)
+
+    def _release_buffer(self) -> None:
+        """Drop the buffer (if any), parked while another stream may still access it."""
+        old = getattr(self, "_array", None)
+        if old is not None:
+            _streams.release(old, self._ready, self._readers, self._home)
+            self._array, self._readers = None, {}
+
+    def __del__(self) -> None:
+        try:
+            if _streams.multi_stream():  # single-stream processes never park a buffer
+                self._release_buffer()
+        except Exception:  # interpreter shutdown, a dead CUDA context: nothing to order
+            pass
+
+    def _begin_write(self) -> Array:
+        """Return the buffer for an in-place write, the current stream made to wait for
+        every queued read and write of it (write-after-read, write-after-write)."""
+        array = self._materialized()
+        _streams.wait_after(self._after)
+        with self._lock:  # the last write is covered here too (an event on its stream)
+            _streams.wait_before_write(self._ready, self._readers)
+            self._readers = {}
+        return array
+
+    def _end_write(self) -> None:
+        self._ready = _streams.record_write()[0]
 
     def _materialized(self) -> Array:
         if self._array is None:
@@ -172,9 +209,11 @@ class Tensor:
         """Return the buffer for reading: materialized, with the current stream made to
         wait (on the device) for its writer and for anything ``depend`` attached."""
         array = self._materialized()
-        _backend.wait_ready(self._ready)
-        for ready in self._after:
-            _backend.wait_ready(ready)
+        reader = _streams.wait_for(self._ready)
+        if reader is not None:  # read on a stream other than the writer's: remembered
+            with self._lock:
+                self._readers = _streams.add_reader(self._readers, reader)
+        _streams.wait_after(self._after)
         return array
 
     # ------------------------------------------------------------------ laziness
@@ -207,7 +246,7 @@ class Tensor:
                 assert self._init is not None and self._key is not None
                 np_dtype = self._dtype.numpy_dtype
                 index = None if index is None else _random.normalize_index(self._shape, index)
-                with _backend.stream(stream):
+                with _backend.stream(stream), _backend.device(self._device):
                     array = self._init._generate(self._shape, np_dtype, self._key, index)
                     expected = sliced_shape(self._shape, index)
                     if tuple(array.shape) != tuple(expected) or array.dtype != np_dtype:
@@ -216,9 +255,10 @@ class Tensor:
                             f"{tuple(array.shape)} dtype {array.dtype}; expected {expected} {np_dtype}")
                     if index is not None:
                         self._full_shape = self._shape
-                    ready = _backend.record_ready_event()
+                    ready, home = _streams.record_write()
                 self._shape = tuple(expected)
-                self._ready = ready
+                self._ready, self._home = ready, home
+                self._device = _streams.array_device(array)
                 self._array = array  # published last: other threads see a complete tensor
         return self
 
@@ -359,9 +399,9 @@ class Tensor:
         return Tensor._from_array(self._read()[index])
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        array = self._read()
+        array = self._begin_write()
         array[_unwrap(index)] = _operand(value, array)
-        self._ready = _backend.record_ready_event()
+        self._end_write()
 
     def __iter__(self) -> Any:
         for i in range(len(self)):
@@ -379,7 +419,10 @@ def _unwrap(value: Any) -> Any:
 def _operand(value: Any, like: Array) -> Any:
     """Return ``value`` ready to combine with ``like`` (same backend; scalars stay weak)."""
     if isinstance(value, Tensor):
-        return value._read()
+        array = value._read()
+        _streams.check_same_device("Tensor", ("self", _streams.array_device(like)),
+                                   ("other", value._device))
+        return array
     if isinstance(value, (bool, numbers.Number)):
         return value
     array = _host_or_device_array(value, "Tensor")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import gpuparam
-from gpuparam import _backend
+from gpuparam import _backend, _backend_streams
 
 
 def test_get_array_module_on_host_arrays():
@@ -73,7 +73,8 @@ def test_host_copies_and_device_queries_on_numpy():
         assert _backend.to_host(a) is a
         assert _backend.device_name() == "CPU"
         assert _backend.memory_info() is None
-        assert _backend.record_ready_event() is None
+        assert _backend_streams.record_write() == (None, None)
+        assert _backend_streams.current_device() is None
         assert _backend.versions()["numpy"] == np.__version__
 
 

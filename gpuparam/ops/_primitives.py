@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-from .. import _backend
+from .._backend_streams import check_same_device
 from .._dtype import can_cast_safely
 from .._errors import check_choice, check_int, type_error, value_error
 from .._parameter import Parameter
@@ -62,6 +62,7 @@ class ConvolutionSpec:
         if tuple(weight.shape[2:]) != self.kernel_size:
             raise value_error(self.where, "weight", weight.shape,
                               f"a weight whose kernel dims are kernel_size {self.kernel_size}")
+        check_same_device(self.where, ("x", x._device), ("weight", weight._device))
         x_array, w_array = x._read(), weight._read()
         if x_array.ndim != self.ndim + 2:
             raise value_error(self.where, "x", tuple(x_array.shape),
@@ -141,12 +142,15 @@ class Assign:
         data = source._read()
         with variable._lock:
             if variable._array is None:
+                check_same_device(where, ("variable", variable._device), ("value", source._device))
                 variable._init, variable._key = None, None
                 variable._set_array(data.astype(variable.dtype.numpy_dtype, copy=True), variable.dtype)
             else:
-                buffer = variable._read()
+                check_same_device(where, ("variable", variable._device), ("value", source._device))
+                # Waits for every queued read and write of the old values, on any stream.
+                buffer = variable._begin_write()
                 buffer[...] = data
-                variable._ready = _backend.record_ready_event()
+                variable._end_write()
         return variable
 
 
