@@ -36,6 +36,8 @@ _DEVICE_TARGETS = {"CPU": "numpy", "GPU": "cupy"}
 
 _lock = threading.Lock()
 _chosen: BackendName | None = None
+# MindSpore's GPU precision switches; gpuparam's default keeps float32 exact (DESIGN.md).
+_gpu_config: dict[str, bool] = {"conv_allow_tf32": False}
 
 
 # What importing CuPy said: its warnings (never failures: pytest's `filterwarnings =
@@ -162,21 +164,48 @@ def use_backend(name: BackendName) -> Iterator[ModuleType]:
         _chosen = previous
 
 
+def _check_gpu_config(gpu_config: Any) -> dict[str, bool]:
+    if not isinstance(gpu_config, dict):
+        raise type_error("set_context", "gpu_config", gpu_config,
+                         "a dict such as {'conv_allow_tf32': True}")
+    for key, value in gpu_config.items():
+        check_choice("set_context", "gpu_config key", key, tuple(_gpu_config))
+        if not isinstance(value, bool):
+            raise type_error("set_context", f"gpu_config['{key}']", value, "a bool")
+    return dict(gpu_config)
+
+
 def set_context(device_target: str | None = None, device_id: int | None = None,
-                **unsupported: Any) -> None:
+                gpu_config: dict[str, bool] | None = None, **unsupported: Any) -> None:
     """Choose where gpuparam computes, as ``mindspore.set_context`` does.
 
     Args:
         device_target: ``"GPU"`` (CuPy) or ``"CPU"`` (NumPy). ``None`` keeps the current one.
         device_id: Index of the CUDA device to use; ``None`` keeps the current one.
+        gpu_config: GPU precision switches, as MindSpore's ``gpu_config``; gpuparam knows
+            ``{"conv_allow_tf32": bool}``: let cuDNN compute float32 convolutions on
+            TF32 tensor cores (10-bit mantissa products, several times faster on large
+            layers; PyTorch's ``torch.backends.cudnn.allow_tf32``). Default ``False``:
+            float32 convolutions agree with the GEMM backend and NumPy to float32
+            rounding. Unlike MindSpore, whose default is ``True``.
 
     Raises:
-        ValueError: If ``device_target`` is not ``"GPU"`` or ``"CPU"`` (``"Ascend"`` included).
+        ValueError: If ``device_target`` is not ``"GPU"`` or ``"CPU"`` (``"Ascend"`` included),
+            or ``gpu_config`` has an unknown key.
+        TypeError: If ``gpu_config`` is not a dict of bools.
         RuntimeError: If ``"GPU"`` is asked for and no usable GPU is present.
+
+    Example:
+        >>> import gpuparam
+        >>> gpuparam.set_context(gpu_config={"conv_allow_tf32": True})
+        >>> gpuparam.get_context("gpu_config")
+        {'conv_allow_tf32': True}
+        >>> gpuparam.set_context(gpu_config={"conv_allow_tf32": False})
     """
     if unsupported:
         raise TypeError(f"set_context: unsupported option(s) {sorted(unsupported)}; "
-                        "gpuparam understands `device_target` and `device_id`.")
+                        "gpuparam understands `device_target`, `device_id` and `gpu_config`.")
+    config = None if gpu_config is None else _check_gpu_config(gpu_config)
     if device_id is not None:
         if isinstance(device_id, bool) or not isinstance(device_id, int):
             raise type_error("set_context", "device_id", device_id, "an int")
@@ -193,16 +222,26 @@ def set_context(device_target: str | None = None, device_id: int | None = None,
             raise value_error("set_context", "device_id", device_id,
                               f"below the device count {cupy.cuda.runtime.getDeviceCount()}")
         cupy.cuda.Device(device_id).use()
+    if config is not None:
+        _gpu_config.update(config)
 
 
 def get_context(attr_key: str) -> Any:
-    """Return a context setting: ``"device_target"`` (``"GPU"``/``"CPU"``) or ``"device_id"``."""
-    check_choice("get_context", "attr_key", attr_key, ("device_target", "device_id"))
+    """Return a context setting: ``"device_target"`` (``"GPU"``/``"CPU"``), ``"device_id"``
+    or ``"gpu_config"`` (a copy)."""
+    check_choice("get_context", "attr_key", attr_key, ("device_target", "device_id", "gpu_config"))
+    if attr_key == "gpu_config":
+        return dict(_gpu_config)
     if attr_key == "device_target":
         return "GPU" if active_backend() == "cupy" else "CPU"
     if active_backend() == "cupy":
         return int(active_array_module().cuda.runtime.getDevice())
     return 0
+
+
+def conv_allow_tf32() -> bool:
+    """Return whether float32 convolutions may run on TF32 tensor cores (see ``set_context``)."""
+    return _gpu_config["conv_allow_tf32"]
 
 
 # --------------------------------------------------------------------------- arrays
