@@ -342,9 +342,10 @@ def test_gpu_read_after_write_across_streams():
         side = cupy.cuda.Stream(non_blocking=True)
         n = 1 << 20
         p = Parameter(Tensor(np.zeros(n, np.float32)), name="p")
+        twos = Tensor(np.full(n, 2.0, np.float32))  # uploaded before: no host sync below
         with side:
             _spin(cupy, side)  # the write below runs only after the spin
-            ops.Assign()(p, Tensor(np.full(n, 2.0, np.float32)))
+            ops.Assign()(p, twos)
         total = p.sum()  # on the main stream: must wait for side's write
         assert total.item() == 2.0 * n
 
@@ -356,10 +357,11 @@ def test_gpu_write_after_read_across_streams():
         side = cupy.cuda.Stream(non_blocking=True)
         n = 1 << 20
         p = Parameter(Tensor(np.ones(n, np.float32)), name="p")
+        zeros = Tensor(np.zeros(n, np.float32))
         with side:
             _spin(cupy, side)
             copy = p * 1  # a read held back by the spin
-        ops.Assign()(p, Tensor(np.zeros(n, np.float32)))  # main must wait for that read
+        ops.Assign()(p, zeros)  # main must wait for that read
         assert copy.sum().item() == n
         assert p.sum().item() == 0
 
