@@ -246,7 +246,8 @@ def add_reader(readers: dict[StreamKey, Any], reader: Any) -> dict[StreamKey, An
 def still_pending(readies: list[Ready]) -> list[Ready]:
     """Return ``readies`` without duplicates, ``None`` entries and completed events."""
     driver = _driver()
-    out, seen = [], set()
+    out: list[Ready] = []
+    seen: set[int] = set()
     for ready in readies:
         if ready is None:
             continue

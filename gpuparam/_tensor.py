@@ -149,10 +149,19 @@ class Tensor:
         self._readers: dict[Any, Any] = {}
         self._home: Any = None
         self._device: int | None = None
+        self._base: Tensor | None = None  # the tensor whose buffer a view shares
         self._after: list[Ready] = []
         self._init: LazyInit | None = None
         self._key: _random.Key | None = None
         self._full_shape: Shape | None = None
+
+    def _view(self, array: Array) -> Tensor:
+        """Wrap ``array`` (a result of indexing ``self``); a view shares ``self``'s ordering:
+        its reads count as reads of the base, its writes as writes of the base."""
+        tensor = Tensor._from_array(array)
+        if getattr(array, "base", None) is not None:
+            tensor._base = self if self._base is None else self._base
+        return tensor
 
     @classmethod
     def _from_array(cls, array: Array) -> Tensor:
@@ -191,13 +200,16 @@ class Tensor:
         every queued read and write of it (write-after-read, write-after-write)."""
         array = self._materialized()
         _streams.wait_after(self._after)
-        with self._lock:  # the last write is covered here too (an event on its stream)
-            _streams.wait_before_write(self._ready, self._readers)
-            self._readers = {}
+        for owner in (self,) if self._base is None else (self, self._base):
+            with owner._lock:  # the last write is covered too (an event on its stream)
+                _streams.wait_before_write(owner._ready, owner._readers)
+                owner._readers = {}
         return array
 
     def _end_write(self) -> None:
         self._ready = _streams.record_write()[0]
+        if self._base is not None:  # the base's readers now wait for this write
+            self._base._ready = self._ready
 
     def _materialized(self) -> Array:
         if self._array is None:
@@ -211,8 +223,10 @@ class Tensor:
         array = self._materialized()
         reader = _streams.wait_for(self._ready)
         if reader is not None:  # read on a stream other than the writer's: remembered
-            with self._lock:
-                self._readers = _streams.add_reader(self._readers, reader)
+            # A view's reads are also its base's (a write to the base must wait for them).
+            for owner in (self,) if self._base is None else (self, self._base):
+                with owner._lock:
+                    owner._readers = _streams.add_reader(owner._readers, reader)
         _streams.wait_after(self._after)
         return array
 
@@ -379,7 +393,7 @@ class Tensor:
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = tuple(shape[0])
         try:
-            return Tensor._from_array(self._read().reshape(shape))
+            return self._view(self._read().reshape(shape))
         except (ValueError, TypeError) as exc:
             raise value_error("Tensor.reshape", "shape", shape,
                               f"a shape with {self.size} elements ({exc})") from None
@@ -396,7 +410,7 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         index = _unwrap(index)
-        return Tensor._from_array(self._read()[index])
+        return self._view(self._read()[index])
 
     def __setitem__(self, index: Any, value: Any) -> None:
         array = self._begin_write()

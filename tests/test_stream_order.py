@@ -236,6 +236,24 @@ def test_a_written_buffer_dropped_from_a_foreign_writer_is_parked(cuda):
     assert cuda.events[-1].stream is side  # recorded at the drop, on the writer's stream
 
 
+def test_views_share_their_base_tensors_ordering(cuda):
+    side = FakeStream("side")
+    p = Parameter(Tensor(np.arange(8, dtype=np.float32)), name="p")
+    row = p[2:6]
+    with cuda.on(side):
+        (row * 2).asnumpy()  # a read of the view on side counts as a read of p
+    reader_event = p._readers[cuda.stream_key(side)][1]
+    cuda.log.clear()
+    ops.Assign()(p, Tensor(np.zeros(8, np.float32)))
+    assert ("wait", "main", reader_event) in cuda.log
+    with cuda.on(side):
+        p.reshape(2, 4)[0] = 3.0  # a write through a view (on side) is a write of p
+    assert p._ready[0] is side
+    cuda.log.clear()
+    np.testing.assert_array_equal(p.asnumpy(), [3, 3, 3, 3, 0, 0, 0, 0])
+    assert cuda.waits() == [("main", "side")]
+
+
 def test_depend_makes_readers_wait_for_the_effects(cuda):
     side = FakeStream("side")
     value = ones()
