@@ -179,7 +179,7 @@ class Tensor:
         self._ready, home = _streams.record_write()
         # A view's block belongs to its base, allocated on a stream we do not know.
         self._home = home if getattr(array, "base", None) is None else None
-        self._device = _streams.array_device(array)
+        self._device = None if home is None else _streams.array_device(array)
 
     def _release_buffer(self) -> None:
         """Drop the buffer (if any), parked while another stream may still access it."""
@@ -221,13 +221,15 @@ class Tensor:
         """Return the buffer for reading: materialized, with the current stream made to
         wait (on the device) for its writer and for anything ``depend`` attached."""
         array = self._materialized()
-        reader = _streams.wait_for(self._ready)
-        if reader is not None:  # read on a stream other than the writer's: remembered
-            # A view's reads are also its base's (a write to the base must wait for them).
-            for owner in (self,) if self._base is None else (self, self._base):
-                with owner._lock:
-                    owner._readers = _streams.add_reader(owner._readers, reader)
-        _streams.wait_after(self._after)
+        if self._ready is not None:  # None on NumPy: nothing to wait for
+            reader = _streams.wait_for(self._ready)
+            if reader is not None:  # read on a stream other than the writer's: remembered
+                # A view's reads are also its base's (a write to the base must wait for them).
+                for owner in (self,) if self._base is None else (self, self._base):
+                    with owner._lock:
+                        owner._readers = _streams.add_reader(owner._readers, reader)
+        if self._after:
+            _streams.wait_after(self._after)
         return array
 
     # ------------------------------------------------------------------ laziness
@@ -272,7 +274,7 @@ class Tensor:
                     ready, home = _streams.record_write()
                 self._shape = tuple(expected)
                 self._ready, self._home = ready, home
-                self._device = _streams.array_device(array)
+                self._device = None if home is None else _streams.array_device(array)
                 self._array = array  # published last: other threads see a complete tensor
         return self
 
@@ -434,8 +436,9 @@ def _operand(value: Any, like: Array) -> Any:
     """Return ``value`` ready to combine with ``like`` (same backend; scalars stay weak)."""
     if isinstance(value, Tensor):
         array = value._read()
-        _streams.check_same_device("Tensor", ("self", _streams.array_device(like)),
-                                   ("other", value._device))
+        if value._device is not None:
+            _streams.check_same_device("Tensor", ("self", _streams.array_device(like)),
+                                       ("other", value._device))
         return array
     if isinstance(value, (bool, numbers.Number)):
         return value
