@@ -902,13 +902,50 @@ def test_forced_gpu_backends_run_and_agree(monkeypatch, backend):
         x = rng.standard_normal((2, 6, 11, 10)).astype(np.float32)
         w = rng.standard_normal((4, 3, 3, 2)).astype(np.float32)
         args = dict(stride=(2, 1), padding=((1, 1), (0, 1)), dilation=(1, 2), groups=2)
+        x_dev, w_dev = cp.asarray(x), cp.asarray(w)
+        cp.cuda.get_current_stream().synchronize()  # test setup only
+        spin = cp.RawKernel(SPIN, "gpuparam_test_conv_spin")
         stream = _backend.new_stream()
         with _backend.stream(stream):
-            y = conv_nd(cp.asarray(x), cp.asarray(w), **args)
+            # The input is written on the side stream only after a ~0.2 s spin: a
+            # convolution on any other stream would read it before it is there.
+            spin((1,), (1,), (cp.int64(400_000_000),))
+            x_late = x_dev * 1
+            y = conv_nd(x_late, w_dev, **args)
         stream.synchronize()
         assert last_conv_dispatch().backend == backend
         assert conv_backend_for(cp.asarray(x)) == backend
         check_close(y, x, w, args["stride"], args["padding"], args["dilation"], 2, "float32")
+
+
+SPIN = r"""
+extern "C" __global__ void gpuparam_test_conv_spin(long long cycles) {
+    long long start = clock64();
+    while (clock64() - start < cycles) { }
+}
+"""
+
+
+@pytest.mark.gpu
+def test_tf32_switch_on_the_gpu():
+    import gpuparam
+    with _backend.use_backend("cupy") as cp:
+        skip_unless_usable(cp, "cudnn")
+        rng = np.random.default_rng(12)
+        x = rng.standard_normal((8, 64, 16, 16)).astype(np.float32)
+        w = rng.standard_normal((64, 64, 3, 3)).astype(np.float32)
+        args = dict(stride=(1, 1), padding=((1, 1), (1, 1)), dilation=(1, 1), groups=1)
+        exact = run_conv(cp, "cudnn", x, w, **args)
+        gpuparam.set_context(gpu_config={"conv_allow_tf32": True})
+        try:
+            fast = run_conv(cp, "cudnn", x, w, **args)
+        finally:
+            gpuparam.set_context(gpu_config={"conv_allow_tf32": False})
+        check_close(exact, x, w, (1, 1), ((1, 1), (1, 1)), (1, 1), 1, "float32")
+        # TF32 rounds each product's inputs to a 10-bit mantissa: ~1e-3 of the magnitude sum.
+        ref = reference_conv(x, w, (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+        bound = reference_conv(np.abs(x), np.abs(w), (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+        assert np.all(np.abs(_backend.to_host(fast) - ref) <= 2e-3 * bound)
 
 
 @pytest.mark.gpu
