@@ -500,6 +500,12 @@ def test_auto_falls_back_to_gemm_when_cudnn_rejects_and_keeps_the_reason(monkeyp
         conv_nd(**args, backend="cudnn")
 
 
+def test_float64_arrays_are_reported_as_gemm_even_where_cudnn_is_usable(monkeypatch):
+    monkeypatch.setattr(_conv, "cudnn_unavailable_reason", lambda x=None: None)
+    assert conv_backend_for(np.ones(2, np.float64)) == "gemm"
+    assert conv_backend_for(np.ones(2, np.float32)) == "cudnn"
+
+
 def test_auto_uses_cudnn_when_it_accepts(monkeypatch):
     sentinel = object()
     _pretend_cudnn(monkeypatch, lambda x, w, geom: sentinel)
