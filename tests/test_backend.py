@@ -200,19 +200,21 @@ def test_the_reason_a_gpu_is_missing_names_the_failed_import(monkeypatch):
     assert "ModuleNotFoundError" in reason or "ImportError" in reason
 
 
-def _pytest_gpu(**env: str) -> subprocess.CompletedProcess[str]:
+def _pytest_gpu(selection: str = "gpu_queries or graph_cache_is_hit",
+                **env: str) -> subprocess.CompletedProcess[str]:
     # Two files: a plain `gpu` test and a cuDNN one, which skips for want of cuDNN too.
     return _run_in(REPO, ["-m", "pytest", "-m", "gpu", "-q", "-p", "no:cacheprovider",
-                          "tests/test_backend.py", "tests/test_conv.py",
-                          "-k", "gpu_queries or graph_cache_is_hit"], **env)
+                          "tests/test_backend.py", "tests/test_conv.py", "-k", selection],
+                   **env)
 
 
 def test_require_gpu_turns_every_gpu_skip_into_a_failure():
     reason = _backend.gpu_unavailable_reason()
-    required = _pytest_gpu(GPUPARAM_REQUIRE_GPU="1")
-    if reason is None:  # on a GPU machine, the same run must pass
+    if reason is None:  # on a GPU machine (cuDNN or not), a plain gpu test must pass
+        required = _pytest_gpu("gpu_queries", GPUPARAM_REQUIRE_GPU="1")
         assert required.returncode == 0, required.stdout
         return
+    required = _pytest_gpu(GPUPARAM_REQUIRE_GPU="1")
     assert required.returncode == 1, required.stdout
     assert "2 errors" in required.stdout and "skipped" not in required.stdout  # at setup
     assert ("GPUPARAM_REQUIRE_GPU=1 turns this skip into a failure: Skipped: needs a usable "
