@@ -200,12 +200,11 @@ def test_the_reason_a_gpu_is_missing_names_the_failed_import(monkeypatch):
     assert "ModuleNotFoundError" in reason or "ImportError" in reason
 
 
-def _pytest_gpu(selection: str = "gpu_queries or graph_cache_is_hit",
+def _pytest_gpu(selection: str = "gpu_queries or gpu_read_after_write",
                 **env: str) -> subprocess.CompletedProcess[str]:
-    # Two files: a plain `gpu` test and a cuDNN one, which skips for want of cuDNN too.
     return _run_in(REPO, ["-m", "pytest", "-m", "gpu", "-q", "-p", "no:cacheprovider",
-                          "tests/test_backend.py", "tests/test_conv.py", "-k", selection],
-                   **env)
+                          "tests/test_backend.py", "tests/test_stream_order.py",
+                          "-k", selection], **env)
 
 
 def test_require_gpu_turns_every_gpu_skip_into_a_failure():
