@@ -673,7 +673,8 @@ class _FakeCudnn:
             def get_workspace_size(self) -> int:
                 return 256
 
-            def execute(self, pack: dict[Any, Any], workspace: Any) -> None:
+            def execute(self, pack: dict[Any, Any], workspace: Any, handle: Any = None) -> None:
+                assert handle is self.kwargs["handle"]  # runs on the stream set on it
                 t = self.tensors
                 io = {"HALF": np.float16, "FLOAT": np.float32}[t["X"].data_type]
                 x, w, y = (_at(pack[t[n]], t[n].dim, io) for n in ("X", "W", "Y"))

@@ -315,7 +315,7 @@ def conv_cudnn(x: Any, weight: Any, geom: ConvGeometry) -> Any:
             pack = {plan.x: int(x.data.ptr), plan.w: int(w.data.ptr), plan.y: int(y.data.ptr)}
             with plan.lock:  # one handle per device: its stream must not change mid-execute
                 cudnn.set_stream(handle, stream.ptr)
-                plan.graph.execute(pack, int(workspace.data.ptr))
+                plan.graph.execute(pack, int(workspace.data.ptr), handle=handle)
         except Exception as exc:
             reason = (f"cuDNN failed to execute {geometry_summary(geom)}: "
                       f"{type(exc).__name__}: {exc}")
