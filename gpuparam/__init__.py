@@ -7,7 +7,6 @@ MindSpore's ``Tensor``/``Parameter``/initializer API and it runs on CuPy (GPU) o
 from __future__ import annotations
 
 from . import dtype as dtype
-from ._backend import get_context as get_context, set_context as set_context
 from ._backend import stream as stream
 from ._dtype import (bool_ as bool_, dtype_to_nptype as dtype_to_nptype,
                      dtype_to_pytype as dtype_to_pytype, float16 as float16,
@@ -19,6 +18,8 @@ from ._random import get_seed as get_seed, set_seed as set_seed
 from ._tensor import Tensor as Tensor
 
 from . import common as common, context as context, nn as nn, ops as ops  # noqa: E402  (need the layers above)
+from .context import GRAPH_MODE as GRAPH_MODE, PYNATIVE_MODE as PYNATIVE_MODE  # noqa: E402
+from .context import get_context as get_context, set_context as set_context  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -26,10 +27,16 @@ from ._dtype import bfloat16 as _bfloat16
 
 if _bfloat16 is not None:  # only where ml_dtypes gives NumPy a bfloat16 type
     bfloat16 = _bfloat16
+    float8_e4m3fn = dtype.float8_e4m3fn
+    float8_e5m2 = dtype.float8_e5m2
+from ._dtype import complex64 as complex64, complex128 as complex128  # noqa: E402
 
 from_dlpack = Tensor.from_dlpack
+from_numpy = Tensor.from_numpy
 
 __all__ = ["Parameter", "ParameterTuple", "Tensor", "common", "context", "nn", "ops", "bool_", "dtype", "dtype_to_nptype", "dtype_to_pytype", "float16",
            "float32", "float64", "from_dlpack", "get_context", "get_seed", "int16",
            "int32", "int64", "int8", "pytype_to_dtype", "set_context", "set_seed", "stream",
            "uint16", "uint32", "uint64", "uint8"]
+__all__ += ["GRAPH_MODE", "PYNATIVE_MODE"]
+__all__ += ["complex64", "complex128", "from_numpy"]

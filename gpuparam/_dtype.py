@@ -43,11 +43,17 @@ class DType:
 
     @property
     def is_floating_point(self) -> bool:
-        return self._np.kind == "f" or self._name == "bfloat16"
+        """True for real floating-point types (float16/32/64, bfloat16, float8)."""
+        return self._np.kind == "f" or self._name in ML_DTYPE_NAMES
+
+    @property
+    def is_complex(self) -> bool:
+        """True for complex64 and complex128."""
+        return self._np.kind == "c"
 
     @property
     def is_signed(self) -> bool:
-        return self._np.kind in "if" or self._name == "bfloat16"
+        return self._np.kind in "ifc" or self._name in ML_DTYPE_NAMES
 
     @property
     def numpy_dtype(self) -> np.dtype:
@@ -82,6 +88,8 @@ uint64 = DType("uint64", "UInt64", np.uint64)
 float16 = DType("float16", "Float16", np.float16)
 float32 = DType("float32", "Float32", np.float32)
 float64 = DType("float64", "Float64", np.float64)
+complex64 = DType("complex64", "Complex64", np.complex64)
+complex128 = DType("complex128", "Complex128", np.complex128)
 
 # MindSpore's short aliases.
 int_ = int64
@@ -91,15 +99,69 @@ single = float32
 double = float64
 
 ALL_DTYPES: tuple[DType, ...] = (bool_, int8, int16, int32, int64, uint8, uint16, uint32,
-                                 uint64, float16, float32, float64)
+                                 uint64, float16, float32, float64, complex64, complex128)
 
-try:  # bfloat16 exists only where ml_dtypes provides a NumPy type for it.
+# Floating types NumPy lacks; they exist where ml_dtypes provides NumPy types for them.
+ML_DTYPE_NAMES = ("bfloat16", "float8_e4m3fn", "float8_e5m2")
+try:
     import ml_dtypes as _ml_dtypes
 
     bfloat16: DType | None = DType("bfloat16", "BFloat16", _ml_dtypes.bfloat16)
-    ALL_DTYPES += (bfloat16,)
+    float8_e4m3fn: DType | None = DType("float8_e4m3fn", "Float8_e4m3fn",
+                                        _ml_dtypes.float8_e4m3fn)
+    float8_e5m2: DType | None = DType("float8_e5m2", "Float8_e5m2", _ml_dtypes.float8_e5m2)
+    ALL_DTYPES += (bfloat16, float8_e4m3fn, float8_e5m2)
 except ImportError:
-    bfloat16 = None
+    bfloat16 = float8_e4m3fn = float8_e5m2 = None
+
+
+def float_max(np_dtype: np.dtype) -> float:
+    """Return the largest finite value of a real floating NumPy dtype (ml_dtypes' too)."""
+    if np_dtype.name in ML_DTYPE_NAMES:
+        return float(_ml_dtypes.finfo(np_dtype).max)
+    return float(np.finfo(np_dtype).max)
+
+
+class PseudoType:
+    """A MindSpore type of Python values that is not an array dtype (``list_``, ``string``...).
+
+    ``dtype_to_pytype`` knows them; a Tensor cannot have one as its dtype.
+
+    Example:
+        >>> from gpuparam import dtype as mstype
+        >>> print(mstype.list_), mstype.dtype_to_pytype(mstype.string)
+        List
+        (None, <class 'str'>)
+    """
+
+    __slots__ = ("_name", "_ms_name", "_py")
+
+    def __init__(self, name: str, ms_name: str, py_type: type) -> None:
+        self._name, self._ms_name, self._py = name, ms_name, py_type
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def __str__(self) -> str:
+        return self._ms_name
+
+    def __repr__(self) -> str:
+        return f"gpuparam.dtype.{self._name}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_pseudo_by_name, (self._name,))
+
+
+list_ = PseudoType("list_", "List", builtins.list)
+tuple_ = PseudoType("tuple_", "Tuple", builtins.tuple)
+string = PseudoType("string", "String", builtins.str)
+type_none = PseudoType("type_none", "TypeNone", type(None))
+_PSEUDO = {p.name: p for p in (list_, tuple_, string, type_none)}
+
+
+def _pseudo_by_name(name: str) -> PseudoType:
+    return _PSEUDO[name]
 
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NUMPY = {d.numpy_dtype: d for d in ALL_DTYPES}
@@ -149,8 +211,8 @@ def to_dtype(dtype: Any, where: str, arg: str = "dtype") -> DType:
     """
     if isinstance(dtype, DType):
         return dtype
-    if dtype in (builtins.int, builtins.float, builtins.bool):
-        return pytype_to_dtype(dtype)
+    if dtype in (builtins.int, builtins.float, builtins.bool, builtins.complex):
+        return _FROM_PYTYPE[dtype]  # type: ignore[return-value]  # these four are DTypes
     if isinstance(dtype, str) and dtype in _BY_NAME:
         return _BY_NAME[dtype]
     if isinstance(dtype, (np.dtype, type)):
@@ -169,31 +231,39 @@ def dtype_to_nptype(type_: Any) -> type:
     return check_dtype("dtype_to_nptype", "type_", type_).numpy_dtype.type
 
 
-_TO_PYTYPE = {"bool_": builtins.bool}
-
-
 def dtype_to_pytype(type_: Any) -> type:
     """Return the Python built-in type whose values a gpuparam dtype holds.
+
+    The pseudo-types map to their Python types: ``list_`` -> ``list``, ``tuple_`` ->
+    ``tuple``, ``string`` -> ``str``, ``type_none`` -> ``NoneType``.
 
     Example:
         >>> import gpuparam
         >>> gpuparam.dtype_to_pytype(gpuparam.float64)
         <class 'float'>
     """
+    if isinstance(type_, PseudoType):
+        return type_._py
     dtype = check_dtype("dtype_to_pytype", "type_", type_)
     if dtype.name == "bool_":
         return builtins.bool
+    if dtype.is_complex:
+        return builtins.complex
     return builtins.float if dtype.is_floating_point else builtins.int
 
 
-_FROM_PYTYPE: dict[type, DType] = {builtins.bool: bool_, builtins.int: int64,
-                                   builtins.float: float32}
+_FROM_PYTYPE: dict[type, DType | PseudoType] = {
+    builtins.bool: bool_, builtins.int: int64, builtins.float: float32,
+    builtins.complex: complex128, builtins.list: list_, builtins.tuple: tuple_,
+    builtins.str: string, type(None): type_none}
 
 
-def pytype_to_dtype(obj: Any) -> DType:
+def pytype_to_dtype(obj: Any) -> DType | PseudoType:
     """Return the gpuparam dtype for a Python type: ``int`` -> Int64, ``float`` -> Float32.
 
-    A gpuparam dtype is returned as it is (as MindSpore does).
+    ``complex`` gives Complex128; ``list``, ``tuple``, ``str`` and ``NoneType`` give the
+    pseudo-types ``list_``, ``tuple_``, ``string`` and ``type_none``. A gpuparam dtype
+    is returned as it is (as MindSpore does).
 
     Raises:
         TypeError: For an instance instead of a type, or a type without a dtype.
@@ -214,7 +284,38 @@ def pytype_to_dtype(obj: Any) -> DType:
         raise type_error("pytype_to_dtype", "obj", obj,
                          "a Python type (bool, int or float); for NumPy types use "
                          "gpuparam.dtype.from_numpy")
-    raise type_error("pytype_to_dtype", "obj", obj, "one of the Python types bool, int, float")
+    raise type_error("pytype_to_dtype", "obj", obj,
+                     "one of the Python types bool, int, float, complex, list, tuple, str, NoneType")
+
+
+def get_py_obj_dtype(obj: Any) -> DType | PseudoType:
+    """Return the gpuparam type of a Python object, as ``mindspore.dtype.get_py_obj_dtype``.
+
+    A Tensor (anything with a gpuparam ``dtype``) gives its element dtype (MindSpore
+    gives ``Tensor[Float32]``); a Python type gives ``pytype_to_dtype(obj)``; any other
+    value gives the type of its Python type.
+
+    Raises:
+        TypeError: For an object whose type has no gpuparam type (a dict, a function...).
+
+    Example:
+        >>> from gpuparam import dtype as mstype
+        >>> print(mstype.get_py_obj_dtype(1), mstype.get_py_obj_dtype([1, 2]))
+        Int64 List
+    """
+    dtype = getattr(obj, "dtype", None)
+    if isinstance(dtype, DType) and hasattr(obj, "shape"):
+        return dtype
+    if isinstance(obj, (DType, PseudoType)):
+        return obj
+    py_type = obj if isinstance(obj, type) else type(obj)
+    if py_type in _FROM_PYTYPE:
+        return _FROM_PYTYPE[py_type]
+    if issubclass(py_type, np.generic):
+        return from_numpy(py_type, "get_py_obj_dtype", "obj")
+    raise type_error("get_py_obj_dtype", "obj", obj,
+                     "a Tensor, a NumPy scalar, or a bool, int, float, complex, list, tuple, "
+                     "str or None (or one of those types)")
 
 
 def result_dtype(*dtypes: DType) -> DType:
@@ -231,8 +332,13 @@ def can_cast_safely(source: DType, target: DType) -> bool:
     """
     if source == target:
         return True
-    if target.is_floating_point and not source.is_floating_point:
+    ml_source, ml_target = source.name in ML_DTYPE_NAMES, target.name in ML_DTYPE_NAMES
+    if ml_target:
+        # float8 holds no integer range worth the name; bfloat16 holds every float8.
+        return target.name == "bfloat16" and source.name.startswith("float8")
+    if ml_source:  # to a NumPy float or complex type
+        wider = target.is_floating_point or target.is_complex
+        return wider and target.itemsize > source.itemsize
+    if target.is_floating_point and not source.is_floating_point and not source.is_complex:
         return True
-    if source.name == "bfloat16" or target.name == "bfloat16":
-        return source.name == "bfloat16" and target in (float32, float64)
     return bool(np.can_cast(source.numpy_dtype, target.numpy_dtype, casting="safe"))

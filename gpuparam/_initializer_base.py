@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import _backend, _random
-from ._dtype import DType, from_numpy
+from ._dtype import ML_DTYPE_NAMES, DType, from_numpy
 from ._errors import check_shape, type_error, value_error
 from ._tensor import Array, Shape, sliced_shape
 
@@ -47,7 +47,7 @@ def np_dtype_of(dtype: Any) -> np.dtype:
 
 
 def is_float(dtype: np.dtype) -> bool:
-    return dtype.kind == "f" or dtype.name == "bfloat16"
+    return dtype.kind == "f" or dtype.name in ML_DTYPE_NAMES
 
 
 def dtype_label(dtype: np.dtype) -> str:

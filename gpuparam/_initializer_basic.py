@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 
 from . import _backend, _random
+from ._dtype import float_max
 from ._errors import check_int, check_real, type_error, value_error
 from ._initializer_base import (Index, _Builtin, dtype_label, full_index, index_grids, is_float,
                                 sample)
@@ -90,9 +91,11 @@ class Constant(_Builtin):
             magnitude = abs(float(value))
         except OverflowError:  # an int beyond any float
             magnitude = math.inf
+        if dtype.kind == "c":  # a real constant in complex64/128: range of the real part
+            dtype = np.dtype(np.float32 if dtype.itemsize == 8 else np.float64)
         if is_float(dtype):
-            if magnitude > float(np.finfo(dtype).max):
-                limit = np.finfo(dtype).max
+            if magnitude > float_max(dtype):
+                limit = float_max(dtype)
                 raise value_error("Constant", "value", value,
                                   f"finite in {dtype_label(dtype)} (|value| <= {limit})")
             return
@@ -107,7 +110,7 @@ class Constant(_Builtin):
                               f"an integer in [{limits[0]}, {limits[1]}] for {dtype_label(dtype)}")
 
     def _values(self, shape: Shape, dtype: np.dtype, key: _random.Key, index: Index) -> Array:
-        value = self.value if is_float(dtype) else int(self.value)
+        value = self.value if is_float(dtype) or dtype.kind == "c" else int(self.value)
         return _backend.active_array_module().full(sliced_shape(shape, index), value, dtype=dtype)
 
 

@@ -9,7 +9,7 @@ unsafe dtype change raises, and a failed call leaves the parameter as it was.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -83,9 +83,10 @@ class Parameter(Tensor):
         Parameter (name=y, shape=(1, 2, 3), dtype=Float32, requires_grad=True)
     """
 
-    # Counts user renames (``p.name = ...``): cells' cached name indexes compare it to know
-    # when a name may have changed under them.
-    _user_renames = 0
+    # Set by ``gpuparam.nn``: called as ``hook(param, new_name)`` before a rename, it refuses
+    # a name that another parameter of a cell tree holding ``param`` already has, and tells
+    # those cells that their name indexes are stale. (This module knows nothing of cells.)
+    _rename_hook: Callable[[Parameter, str], None] | None = None
 
     def __init__(self, default_input: Any, name: str | None = None, requires_grad: bool = True,
                  layerwise_parallel: bool = False, parallel_optimizer: bool = True) -> None:
@@ -124,13 +125,19 @@ class Parameter(Tensor):
 
     @name.setter
     def name(self, value: str) -> None:
-        self._name = _check_name("Parameter.name", value)
-        self._named_by_user = True
-        Parameter._user_renames += 1
-
-    def _set_auto_name(self, value: str) -> None:
-        """Name given by a Cell (its attribute path); a user's own name is kept."""
+        value = _check_name("Parameter.name", value)
+        hook = Parameter._rename_hook
+        if hook is not None:
+            hook(self, value)
         self._name = value
+        self._named_by_user = True
+
+    def _set_auto_name(self, value: str, generated: bool = False) -> None:
+        """Name given by a cell or a ParameterTuple, without the rename hook (the caller
+        checks the tree). ``generated`` names (``Parameter$1``) may be replaced later, as
+        MindSpore replaces its default name."""
+        self._name = value
+        self._named_by_user = not generated
 
     def __setattr__(self, key: str, value: Any) -> None:
         if key in ("requires_grad", "layerwise_parallel", "parallel_optimizer", "sliced", "is_init"):
@@ -242,6 +249,10 @@ class Parameter(Tensor):
         clone._materialized_lazily = False
         return clone
 
+    def copy(self) -> Parameter:  # type: ignore[override]
+        """Return a copy that is a Parameter (``clone()``: same name, flags and values)."""
+        return self.clone()
+
     # ------------------------------------------------------------------ printing
 
     def __str__(self) -> str:
@@ -251,26 +262,71 @@ class Parameter(Tensor):
     __repr__ = __str__
 
 
+def unique_generated_names(where: str, params: Iterable[Parameter],
+                           taken: Iterable[str] = (), first: int = 1) -> dict[int, str]:
+    """Plan names for a group of parameters, as MindSpore names a ParameterTuple's.
+
+    Returns ``{id(param): new name}`` for the parameters whose name was never given
+    (``Parameter``): ``Parameter$<n>``, counting from ``first`` and skipping ``taken``
+    names. Nothing is renamed here, so a caller that fails changes nothing.
+
+    Raises:
+        ValueError: If two different parameters with given names share one.
+    """
+    names: dict[str, Parameter] = {}
+    plan: dict[int, str] = {}
+    unnamed: list[Parameter] = []
+    for param in params:
+        if any(param is p for p in unnamed) or names.get(param.name) is param:
+            continue
+        if not param._named_by_user:
+            unnamed.append(param)
+            continue
+        other = names.setdefault(param.name, param)
+        if other is not param:
+            raise ValueError(f"{where}: two different parameters are named {param.name!r}; "
+                             "give each a unique name.")
+    used = set(names) | set(taken)
+    counter = first
+    for param in unnamed:
+        while f"{_DEFAULT_NAME}${counter}" in used:
+            counter += 1
+        plan[id(param)] = f"{_DEFAULT_NAME}${counter}"
+        used.add(plan[id(param)])
+    return plan
+
+
 class ParameterTuple(tuple):
     """A tuple of Parameters with ``clone``, as ``mindspore.ParameterTuple``.
 
+    Parameters that were never named get unique names ``Parameter$1``, ``Parameter$2``,
+    ... (MindSpore's scheme); a cell that holds the tuple renames them again as MindSpore
+    does.
+
     Raises:
         TypeError: If an element is not a Parameter.
-        ValueError: If two different parameters share a name.
+        ValueError: If two different parameters share a name that was given to them.
+
+    Example:
+        >>> import gpuparam
+        >>> from gpuparam import Parameter, ParameterTuple
+        >>> a, b = Parameter(gpuparam.Tensor([1.0])), Parameter(gpuparam.Tensor([2.0]))
+        >>> [p.name for p in ParameterTuple([a, b])]
+        ['Parameter$1', 'Parameter$2']
     """
 
     def __new__(cls, iterable: Iterable[Parameter]) -> ParameterTuple:
         if not isinstance(iterable, Iterable) or isinstance(iterable, (str, bytes, Tensor)):
             raise type_error("ParameterTuple", "iterable", iterable, "an iterable of Parameters")
         items = tuple(iterable)
-        seen: dict[str, Parameter] = {}
         for item in items:
             if not isinstance(item, Parameter):
                 raise type_error("ParameterTuple", "iterable", item, "Parameters only")
-            other = seen.setdefault(item.name, item)
-            if other is not item:
-                raise ValueError(f"ParameterTuple: two different parameters are named "
-                                 f"{item.name!r}; give each a unique name.")
+        plan = unique_generated_names("ParameterTuple", items)
+        if len(plan) > 1:  # one unnamed parameter keeps its name, as MindSpore's does
+            for item in items:
+                if id(item) in plan:
+                    item._set_auto_name(plan[id(item)], generated=True)
         return super().__new__(cls, items)
 
     def clone(self, prefix: str, init: Any = "same") -> ParameterTuple:

@@ -43,6 +43,9 @@ _count = 0
 def set_seed(seed: int) -> None:
     """Set the global seed and restart the count of random tensors created since.
 
+    Also seeds ``numpy.random`` and ``random`` (``np.random.seed(seed)`` for a seed
+    below ``2**32``), as MindSpore's ``set_seed`` does.
+
     Args:
         seed: An int in ``[0, 2**64)``.
 
@@ -62,6 +65,12 @@ def set_seed(seed: int) -> None:
         raise value_error("set_seed", "seed", seed, "an int in [0, 2**64)")
     with _lock:
         _seed, _count = int(seed), 0
+    # As MindSpore's set_seed: ported scripts that draw inputs with NumPy or `random` stay
+    # reproducible. NumPy's legacy seed takes 32-bit words, so a larger seed goes in two.
+    import random  # here, so that this module's namespace keeps its own meaning of `random`
+
+    np.random.seed(seed if seed < 2**32 else [seed & 0xFFFFFFFF, seed >> 32])
+    random.seed(seed)
 
 
 def get_seed() -> int | None:

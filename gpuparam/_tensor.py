@@ -24,6 +24,7 @@ from . import _backend, _backend_streams as _streams, _random
 from ._backend import Array
 from ._dtype import DType, from_numpy, to_dtype
 from ._errors import check_shape, type_error, value_error
+from ._tensor_methods import TensorMethods
 
 
 Shape = tuple[int, ...]
@@ -70,7 +71,7 @@ def sliced_shape(shape: Shape, index: tuple[slice, ...] | None) -> Shape:
     return tuple(len(range(s.start, s.stop, s.step)) for s in index) + shape[len(index):]
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """A multi-dimensional array on the active device, with MindSpore's Tensor API.
 
     Args:

@@ -6,6 +6,11 @@ Example:
     Float32 UInt8 Bool
 """
 
+from ._dtype import (PseudoType as PseudoType, complex64 as complex64,
+                     complex128 as complex128, float8_e4m3fn as float8_e4m3fn,
+                     float8_e5m2 as float8_e5m2, get_py_obj_dtype as get_py_obj_dtype,
+                     list_ as list_, string as string, tuple_ as tuple_,
+                     type_none as type_none)
 from ._dtype import (ALL_DTYPES as ALL_DTYPES, DType as DType, bfloat16 as bfloat16,
                      bool_ as bool_, double as double, dtype_to_nptype as dtype_to_nptype,
                      dtype_to_pytype as dtype_to_pytype, float16 as float16,
@@ -18,4 +23,6 @@ from ._dtype import (ALL_DTYPES as ALL_DTYPES, DType as DType, bfloat16 as bfloa
 __all__ = ["ALL_DTYPES", "DType", "bfloat16", "bool_", "double", "dtype_to_nptype",
            "dtype_to_pytype", "float16", "float32", "float64", "from_numpy", "half", "int8",
            "int16", "int32", "int64", "int_", "pytype_to_dtype", "single", "uint", "uint8",
-           "uint16", "uint32", "uint64"]
+           "uint16", "uint32", "uint64", "PseudoType", "complex64", "complex128",
+           "float8_e4m3fn", "float8_e5m2", "get_py_obj_dtype", "list_", "string", "tuple_",
+           "type_none"]

@@ -31,7 +31,8 @@ def test_set_context_cpu_selects_numpy():
     ({"device_target": 1}, TypeError, "`device_target`"),
     ({"device_id": -1}, ValueError, "`device_id` must be an int >= 0"),
     ({"device_id": 1.0}, TypeError, "`device_id` must be an int"),
-    ({"mode": 0}, TypeError, "unsupported option"),
+    ({"save_graphs": True}, TypeError, "unsupported option"),
+    ({"mode": 2}, ValueError, "`mode` must be one of"),
 ])
 def test_set_context_rejects_bad_input(kwargs, exc, match):
     before = _backend.active_backend()
@@ -42,7 +43,7 @@ def test_set_context_rejects_bad_input(kwargs, exc, match):
 
 def test_get_context_rejects_unknown_key():
     with pytest.raises(ValueError, match="get_context: `attr_key`"):
-        gpuparam.get_context("mode")
+        gpuparam.get_context("save_graphs")
 
 
 def test_asking_for_gpu_without_one_says_why():

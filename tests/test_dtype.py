@@ -78,13 +78,13 @@ def test_dtype_to_pytype_rejects_non_gpuparam_dtypes(bad):
         gpuparam.dtype_to_pytype(bad)
 
 
-@pytest.mark.parametrize("bad", [str, complex, list, np.int32, 3, 2.0, "int"])
+@pytest.mark.parametrize("bad", [dict, np.int32, 3, 2.0, "int"])
 def test_pytype_to_dtype_rejects_unsupported_types_and_instances(bad):
     with pytest.raises(TypeError, match="pytype_to_dtype: `obj`"):
         gpuparam.pytype_to_dtype(bad)
 
 
-@pytest.mark.parametrize("bad", [np.complex64, np.str_, object])
+@pytest.mark.parametrize("bad", [np.str_, object, np.datetime64])
 def test_from_numpy_rejects_unsupported(bad):
     with pytest.raises(TypeError, match="must be one of the NumPy dtypes"):
         mstype.from_numpy(bad)
@@ -113,3 +113,88 @@ def test_bfloat16_where_ml_dtypes_is_installed():
     assert abs(sample.std() - 1.0) < 0.03 and abs(sample.mean()) < 0.03
     from gpuparam._dtype import can_cast_safely
     assert can_cast_safely(bf16, mstype.float32) and not can_cast_safely(mstype.float16, bf16)
+
+
+# --------------------------------------------------------------------------- issue 14
+
+@pytest.mark.parametrize(("name", "printed", "np_type"), [
+    ("complex64", "Complex64", np.complex64), ("complex128", "Complex128", np.complex128)])
+def test_complex_dtypes(name, printed, np_type):
+    dt = getattr(mstype, name)
+    assert getattr(gpuparam, name) is dt and str(dt) == printed and dt.is_complex
+    assert not dt.is_floating_point
+    assert gpuparam.dtype_to_nptype(dt) is np_type and gpuparam.dtype_to_pytype(dt) is complex
+    assert mstype.from_numpy(np_type) is dt and pickle.loads(pickle.dumps(dt)) is dt
+    t = gpuparam.Tensor(np.array([1 + 2j, -3j]), dt)
+    assert t.dtype is dt and t.asnumpy().tolist() == [1 + 2j, -3j]
+
+
+@pytest.mark.parametrize("dt", [mstype.complex64, mstype.complex128])
+def test_complex_initializers_fill_or_refuse_clearly(dt):
+    from gpuparam.common.initializer import Constant, initializer
+    np.testing.assert_array_equal(initializer("zeros", [2, 2], dt).asnumpy(), np.zeros((2, 2)))
+    np.testing.assert_array_equal(initializer("ones", [3], dt).asnumpy(), np.ones(3))
+    filled = initializer(Constant(-2.5), [3], dt).asnumpy()
+    assert filled.dtype == dt.numpy_dtype and filled.tolist() == [-2.5 + 0j] * 3
+    for name in ("normal", "uniform", "he_uniform", "truncated_normal", "orthogonal"):
+        with pytest.raises(TypeError, match=r"`dtype` must be a floating-point dtype.*complex"):
+            initializer(name, [4, 4], dt)
+
+
+def test_complex_casts():
+    from gpuparam._dtype import can_cast_safely
+    assert can_cast_safely(mstype.float32, mstype.complex64)
+    assert can_cast_safely(mstype.complex64, mstype.complex128)
+    assert not can_cast_safely(mstype.complex64, mstype.float64)
+    assert not can_cast_safely(mstype.complex128, mstype.complex64)
+
+
+@pytest.mark.parametrize(("name", "printed", "largest"), [
+    ("float8_e4m3fn", "Float8_e4m3fn", 448.0), ("float8_e5m2", "Float8_e5m2", 57344.0)])
+def test_float8_through_ml_dtypes(name, printed, largest):
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    from gpuparam._dtype import can_cast_safely, float_max
+    from gpuparam.common.initializer import Constant, Normal, initializer
+    dt = getattr(mstype, name)
+    assert getattr(gpuparam, name) is dt and str(dt) == printed and dt.is_floating_point
+    assert dt.itemsize == 1 and mstype.from_numpy(getattr(ml_dtypes, name)) is dt
+    assert gpuparam.dtype_to_pytype(dt) is float and float_max(dt.numpy_dtype) == largest
+    t = gpuparam.Tensor(np.array([0.5, -2.0, 3.0]), dt)
+    assert t.asnumpy().astype(np.float32).tolist() == [0.5, -2.0, 3.0]
+    assert initializer(Constant(3), [2], dt).asnumpy().astype(np.float64).tolist() == [3.0, 3.0]
+    with pytest.raises(ValueError, match=f"<= {largest}"):
+        initializer(Constant(largest * 4), [2], dt)
+    gpuparam.set_seed(0)
+    # Drawn in float64 and rounded once: the float64 draw of the same key, rounded.
+    drawn = initializer(Normal(1.0), (4096,), dt).asnumpy()
+    gpuparam.set_seed(0)
+    wide = initializer(Normal(1.0), (4096,), gpuparam.float64).asnumpy()
+    np.testing.assert_array_equal(drawn, wide.astype(dt.numpy_dtype))
+    assert can_cast_safely(dt, mstype.float16) and can_cast_safely(dt, mstype.bfloat16)
+    assert not can_cast_safely(mstype.float16, dt) and not can_cast_safely(mstype.int8, dt)
+
+
+def test_pseudo_types_and_python_types():
+    assert [str(t) for t in (mstype.list_, mstype.tuple_, mstype.string, mstype.type_none)] == \
+        ["List", "Tuple", "String", "TypeNone"]
+    assert gpuparam.dtype_to_pytype(mstype.list_) is list
+    assert gpuparam.dtype_to_pytype(mstype.tuple_) is tuple
+    assert gpuparam.dtype_to_pytype(mstype.string) is str
+    assert gpuparam.dtype_to_pytype(mstype.type_none) is type(None)
+    assert gpuparam.pytype_to_dtype(list) is mstype.list_
+    assert gpuparam.pytype_to_dtype(str) is mstype.string
+    assert gpuparam.pytype_to_dtype(complex) is mstype.complex128
+    assert pickle.loads(pickle.dumps(mstype.string)) is mstype.string
+    with pytest.raises(TypeError, match="Tensor: `dtype` must be"):
+        gpuparam.Tensor([1.0], mstype.list_)  # not an array dtype
+
+
+def test_get_py_obj_dtype():
+    get = mstype.get_py_obj_dtype
+    assert get(1) is mstype.int64 and get(1.5) is mstype.float32 and get(True) is mstype.bool_
+    assert get(int) is mstype.int64 and get(None) is mstype.type_none
+    assert get([1]) is mstype.list_ and get((1,)) is mstype.tuple_ and get("a") is mstype.string
+    assert get(np.int8(3)) is mstype.int8 and get(2j) is mstype.complex128
+    assert get(gpuparam.Tensor(np.zeros(2, np.float16))) is mstype.float16
+    with pytest.raises(TypeError, match="get_py_obj_dtype: `obj`"):
+        get({})

@@ -3,7 +3,8 @@
 Parameters are created lazily, so a large network can be built first and materialized
 later (``init_parameters_data()``), whole or shard by shard. Defaults follow MindSpore
 2.x and PyTorch: ``weight_init=None`` is ``HeUniform(negative_slope=sqrt(5))`` and
-``bias_init=None`` is ``Uniform(1 / sqrt(fan_in))``.
+``bias_init=None`` is ``Uniform(1 / sqrt(fan_in))``. ``dtype=`` sets the parameters'
+dtype, and the input follows ``_inputs.layer_input``'s rules.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .._dtype import float32
+from .._dtype import DType, float32
 from .._errors import check_bool, check_int, type_error, value_error
 from .._initializer import HeUniform, Uniform, initializer
 from .._parameter import Parameter
@@ -21,16 +22,20 @@ from .._tensor import Tensor
 from ..ops._primitives import Assign, ConvolutionSpec
 from ._activation import get_activation
 from ._cell import Cell
+from ._inputs import layer_dtype, layer_input
 
 
-def _make_parameter(where: str, arg: str, init: Any, default: Any, shape: tuple[int, ...]) -> Parameter:
+def _make_parameter(where: str, arg: str, init: Any, default: Any, shape: tuple[int, ...],
+                    dtype: DType = float32, name: str | None = None,
+                    requires_grad: bool = True) -> Parameter:
+    """A parameter from ``init`` (a Tensor of ``shape``, or anything ``initializer`` takes)."""
     if init is None:
         init = default
     if isinstance(init, Tensor) and init.shape != shape:
         raise value_error(where, arg, init.shape, f"a Tensor of shape {shape}")
     if isinstance(init, Tensor):
-        return Parameter(init)
-    return Parameter(initializer(init, shape, float32))
+        return Parameter(init, name=name, requires_grad=requires_grad)
+    return Parameter(initializer(init, shape, dtype), name=name, requires_grad=requires_grad)
 
 
 def _bias_default(fan_in: int) -> Uniform:
@@ -44,9 +49,10 @@ class _ConvNd(Cell):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  pad_mode: str = "same", padding: Any = 0, dilation: Any = 1, group: int = 1,
                  has_bias: bool = False, weight_init: Any = None, bias_init: Any = None,
-                 data_format: str | None = None) -> None:
+                 data_format: str | None = None, dtype: Any = float32) -> None:
         super().__init__()
         where = type(self).__name__
+        self.dtype = layer_dtype(where, dtype)
         self.in_channels = check_int(where, "in_channels", in_channels, minimum=1)
         self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
         self.has_bias = check_bool(where, "has_bias", has_bias)
@@ -58,15 +64,17 @@ class _ConvNd(Cell):
         shape = (out_channels, in_channels // self.spec.group, *self.spec.kernel_size)
         fan_in = int(np.prod(shape[1:]))
         self.weight = _make_parameter(where, "weight_init", weight_init,
-                                      HeUniform(negative_slope=math.sqrt(5)), shape)
+                                      HeUniform(negative_slope=math.sqrt(5)), shape, self.dtype)
         self.bias = (_make_parameter(where, "bias_init", bias_init, _bias_default(fan_in),
-                                     (out_channels,)) if has_bias else None)
+                                     (out_channels,), self.dtype) if has_bias else None)
         self._init_names = (weight_init, bias_init)
 
     def construct(self, x: Tensor) -> Tensor:
+        where = type(self).__name__
         if isinstance(x, Tensor) and x.ndim == self._ndim + 2 and x.shape[1] != self.in_channels:
-            raise value_error(type(self).__name__, "x", x.shape,
+            raise value_error(where, "x", x.shape,
                               f"an input with in_channels={self.in_channels} channels")
+        x = Tensor._from_array(layer_input(where, x, self.weight.dtype))
         out = self.spec(x, self.weight)
         if self.bias is not None:
             out = out + self.bias.reshape((1, -1) + (1,) * self._ndim)
@@ -96,6 +104,9 @@ class Conv2d(_ConvNd):
             ``None`` is ``HeUniform(negative_slope=sqrt(5))``.
         bias_init: Likewise; ``None`` is ``Uniform(1 / sqrt(fan_in))``.
         data_format: ``'NCHW'`` (``'NHWC'`` raises NotImplementedError).
+        dtype: The parameters' floating-point dtype (default ``gpuparam.float32``); the
+            output has it too. Integer inputs are converted; a float input of another
+            dtype is a TypeError (cast it first).
 
     Example:
         >>> import numpy as np
@@ -124,6 +135,9 @@ class Dense(Cell):
         has_bias: Whether to add a bias (default True).
         activation: ``None``, a name (``'relu'``, ``'sigmoid'``, ``'tanh'``, ``'softmax'``)
             or a Cell.
+        dtype: The parameters' floating-point dtype (default ``gpuparam.float32``); the
+            output has it too. Integer inputs are converted; a float input of another
+            dtype is a TypeError (cast it first).
 
     Example:
         >>> from gpuparam import nn
@@ -132,17 +146,19 @@ class Dense(Cell):
     """
 
     def __init__(self, in_channels: int, out_channels: int, weight_init: Any = None,
-                 bias_init: Any = None, has_bias: bool = True, activation: Any = None) -> None:
+                 bias_init: Any = None, has_bias: bool = True, activation: Any = None,
+                 dtype: Any = float32) -> None:
         super().__init__()
         where = "Dense"
+        self.dtype = layer_dtype(where, dtype)
         self.in_channels = check_int(where, "in_channels", in_channels, minimum=1)
         self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
         self.has_bias = check_bool(where, "has_bias", has_bias)
         self.weight = _make_parameter(where, "weight_init", weight_init,
                                       HeUniform(negative_slope=math.sqrt(5)),
-                                      (out_channels, in_channels))
+                                      (out_channels, in_channels), self.dtype)
         self.bias = (_make_parameter(where, "bias_init", bias_init, _bias_default(in_channels),
-                                     (out_channels,)) if has_bias else None)
+                                     (out_channels,), self.dtype) if has_bias else None)
         self.activation = get_activation(where, activation)
 
     def construct(self, x: Tensor) -> Tensor:
@@ -151,7 +167,7 @@ class Dense(Cell):
         if not x.shape or x.shape[-1] != self.in_channels:
             raise value_error("Dense", "x", x.shape, f"a last dimension of in_channels={self.in_channels}")
         weight = self.weight._read()
-        out = Tensor._from_array(x._read() @ weight.T)
+        out = Tensor._from_array(layer_input("Dense", x, self.weight.dtype) @ weight.T)
         if self.bias is not None:
             out = out + self.bias
         return self.activation(out) if self.activation is not None else out
@@ -165,7 +181,10 @@ class ParameterUpdate(Cell):
     """Cell that writes its input into ``param`` (``nn.ParameterUpdate``).
 
     Calling it with a Tensor of the parameter's shape assigns the value in place and
-    returns a Tensor of the parameter's updated data (it shares the parameter's buffer).
+    returns a Tensor of the parameter's updated data. That Tensor shares the buffer the
+    parameter holds at the time: later in-place writes (``Assign``, another
+    ``ParameterUpdate``) show in it, but ``set_data`` gives the parameter a new buffer,
+    after which the returned Tensor keeps the values it had.
 
     Raises:
         TypeError: If ``param`` is not a Parameter.

@@ -286,7 +286,8 @@ def resolve_padding(pad_mode: Any, pad: Any, input_spatial: Sequence[int],
     Raises:
         TypeError: ``pad_mode`` not a str, or ``pad`` not an int / tuple of ints.
         ValueError: Unknown ``pad_mode``, negative ``pad``, non-zero ``pad`` without
-            ``pad_mode='pad'``, or sequences of the wrong length.
+            ``pad_mode='pad'``, sequences of the wrong length, or (``'same'``) a dilation
+            larger than the input where the kernel has more than one tap.
 
     Example:
         >>> resolve_padding("same", 0, (16, 50), (3, 3), (1, 1), (1, 1))
@@ -314,6 +315,14 @@ def resolve_padding(pad_mode: Any, pad: Any, input_spatial: Sequence[int],
     if mode == "valid":
         return ((0, 0),) * ndim
     if mode == "same":
+        # MindSpore's documented range for dilation is [1, input size]; beyond it 'same'
+        # asks for padding proportional to the dilation (terabytes for a tiny input)
+        # that only ever multiplies zeros. Refuse before anything is allocated.
+        for n, k, d in zip(spatial, kernel, dilation):
+            if k > 1 and d > n:
+                raise value_error(where, "dilation", dilation,
+                                  f"at most the input size {spatial} in each dim with "
+                                  "pad_mode='same' (MindSpore's range [1, H] / [1, W])")
         return tuple(same_padding(n, k, s, d)
                      for n, k, s, d in zip(spatial, kernel, stride, dilation))
     return tuple((values[2 * i], values[2 * i + 1]) for i in range(ndim))

@@ -62,6 +62,11 @@ class ConvolutionSpec:
         if tuple(weight.shape[2:]) != self.kernel_size:
             raise value_error(self.where, "weight", weight.shape,
                               f"a weight whose kernel dims are kernel_size {self.kernel_size}")
+        if x.dtype != weight.dtype and x.dtype.is_floating_point and weight.dtype.is_floating_point:
+            # Name the input as the one to change: the weight is what the layer owns.
+            raise TypeError(f"{self.where}: the input is {x.dtype}, the weight is "
+                            f"{weight.dtype}; cast the input "
+                            f"(`x.astype(gpuparam.{weight.dtype.name})`).")
         check_same_device(self.where, ("x", x._device), ("weight", weight._device))
         x_array, w_array = x._read(), weight._read()
         if x_array.ndim != self.ndim + 2:
@@ -83,6 +88,7 @@ class _ConvPrimitive:
                  data_format: str | None = None) -> None:
         where = type(self).__name__
         self.out_channel = check_int(where, "out_channel", out_channel, minimum=1)
+        check_int(where, "mode", mode)  # a bool is refused, though True == 1
         if mode != 1:
             raise value_error(where, "mode", mode, "1 (cross-correlation, MindSpore's only mode)")
         self._spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, pad, stride,
