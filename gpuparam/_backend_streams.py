@@ -24,6 +24,7 @@ on the CPU.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import threading
 from collections.abc import Iterator
@@ -78,10 +79,13 @@ class _CupyDriver:
 
 
 _override: Any = None
-_lock = threading.Lock()
+_lock = threading.RLock()
 _first: tuple[StreamKey, Any] | None = None  # the only stream used so far
 _epoch: tuple[Any, Any] | None = None  # (first stream, event) recorded when a second appeared
 _parked: list[tuple[Any, list[Any]]] = []  # (buffer, events it waits for)
+# Newly dropped buffers land here first, without a lock: `release` runs in
+# Tensor.__del__, which the garbage collector may call while this thread holds `_lock`.
+_dropped: collections.deque[tuple[Any, list[Any]]] = collections.deque()
 
 
 _cupy_driver: _CupyDriver | None = None
@@ -102,14 +106,17 @@ def _driver() -> Any:
 def use_driver(driver: Any) -> Iterator[None]:
     """Route stream ordering through ``driver`` for the block, with fresh state (tests)."""
     global _override, _first, _epoch
-    saved = (_override, _first, _epoch, list(_parked))
+    saved = (_override, _first, _epoch, list(_parked), list(_dropped))
     _override, _first, _epoch = driver, None, None
     _parked.clear()
+    _dropped.clear()
     try:
         yield
     finally:
         _override, _first, _epoch = saved[:3]
         _parked[:] = saved[3]
+        _dropped.clear()
+        _dropped.extend(saved[4])
 
 
 def multi_stream() -> bool:
@@ -137,7 +144,7 @@ def record_write() -> tuple[Ready, StreamKey | None]:
         return None, None
     stream = driver.current_stream()
     key = _observe(driver, stream)
-    if _parked:
+    if _parked or _dropped:
         _release_completed(driver)
     return (stream, driver.record(stream) if _epoch is not None else None), key
 
@@ -213,14 +220,14 @@ def release(array: Any, ready: Ready, readers: dict[StreamKey, Any], home: Strea
               if reader_key != home and not driver.done(event)]
     if ready is not None and (home is None or driver.stream_key(ready[0]) != home):
         events.append(driver.record(ready[0]))
-    with _lock:
-        if events:
-            _parked.append((array, events))
-    _release_completed(driver)
+    if events:
+        _dropped.append((array, events))  # atomic: no lock taken here (see _dropped)
 
 
 def _release_completed(driver: Any) -> None:
     with _lock:
+        while _dropped:
+            _parked.append(_dropped.popleft())
         _parked[:] = [(array, events) for array, events in _parked
                       if not all(driver.done(e) for e in events)]
 
@@ -228,9 +235,9 @@ def _release_completed(driver: Any) -> None:
 def parked_buffers() -> int:
     """Return how many dropped buffers wait for a queued access before going back to the pool."""
     driver = _driver()
-    if driver is not None and _parked:
+    if driver is not None and (_parked or _dropped):
         _release_completed(driver)
-    return len(_parked)
+    return len(_parked) + len(_dropped)
 
 
 def add_reader(readers: dict[StreamKey, Any], reader: Any) -> dict[StreamKey, Any]:

@@ -201,6 +201,32 @@ def test_a_buffer_read_on_another_stream_is_parked_until_the_read_completes(cuda
     assert buffer() is None
 
 
+def test_a_buffer_dropped_by_the_garbage_collector_inside_the_ordering_lock_is_parked(cuda):
+    # Tensor.__del__ may run while this thread holds the module's lock (the garbage
+    # collector runs at any allocation): dropping must neither deadlock nor lose the buffer.
+    side = FakeStream("side")
+    t = Tensor(np.arange(6, dtype=np.float32))
+    with cuda.on(side):
+        (t * 1).asnumpy()
+    buffer = weakref.ref(t._array)
+    done = threading.Event()
+
+    def drop() -> None:
+        nonlocal t
+        with _backend_streams._lock:
+            del t
+            gc.collect()
+        done.set()
+
+    worker = threading.Thread(target=drop, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert done.is_set(), "dropping a tensor under the ordering lock deadlocked"
+    assert buffer() is not None and _backend_streams.parked_buffers() == 1
+    cuda.finish_all()
+    assert _backend_streams.parked_buffers() == 0 and buffer() is None
+
+
 def test_reads_on_the_home_stream_need_no_parking(cuda):
     side = FakeStream("side")
     with cuda.on(side):
