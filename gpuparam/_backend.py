@@ -13,6 +13,7 @@ import functools
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Union
@@ -35,30 +36,66 @@ _DEVICE_TARGETS = {"CPU": "numpy", "GPU": "cupy"}
 
 _lock = threading.Lock()
 _chosen: BackendName | None = None
+# MindSpore's GPU precision switches; gpuparam's default keeps float32 exact (DESIGN.md).
+_gpu_config: dict[str, bool] = {"conv_allow_tf32": False}
+
+
+# What importing CuPy said: its warnings (never failures: pytest's `filterwarnings =
+# error` or CuPy's duplicate-install warning must not turn into "no GPU") and, when the
+# import failed, why.
+_cupy_import_warnings: list[str] = []
+_cupy_import_error: list[str] = []
 
 
 @functools.cache
 def _import_cupy() -> ModuleType | None:
-    try:
-        import cupy
-    except Exception:  # ImportError, or a broken CUDA install raising at import
-        return None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            import cupy
+        except Exception as exc:  # ImportError, or a broken CUDA install raising at import
+            _cupy_import_error.append(f"{type(exc).__name__}: {exc}")
+            cupy = None
+    _cupy_import_warnings.extend(f"{w.category.__name__}: {w.message}" for w in caught)
     return cupy
 
 
+def import_warnings() -> list[str]:
+    """Return the warnings CuPy raised while gpuparam imported it (kept, not raised)."""
+    return list(_cupy_import_warnings)
+
+
+@functools.cache
+def _nvrtc_unavailable_reason() -> str | None:
+    cupy = _import_cupy()
+    assert cupy is not None
+    try:
+        cupy.cuda.nvrtc.getVersion()
+    except Exception as exc:  # libnvrtc missing or of the wrong major version
+        return (f"NVRTC (which CuPy needs to compile every kernel) cannot be loaded "
+                f"({type(exc).__name__}: {exc}); install nvidia-cuda-nvrtc-cu12 (or -cu13), "
+                "or cupy-cuda12x[ctk]")
+    return None
+
+
 def gpu_unavailable_reason() -> str | None:
-    """Return why the GPU backend cannot be used, or ``None`` when it can."""
+    """Return why the GPU backend cannot be used, or ``None`` when it can.
+
+    Checks, in order: CuPy imports (its import-time warnings do not count as failures),
+    a CUDA driver answers, at least one device is visible, and NVRTC loads.
+    """
     cupy = _import_cupy()
     if cupy is None:
-        return ("CuPy is not installed (or fails to import); install gpuparam[cuda12] "
-                "or gpuparam[cuda13]")
+        why = _cupy_import_error[0] if _cupy_import_error else "unknown error"
+        return (f"CuPy is not installed or fails to import ({why}); install "
+                "gpuparam[cuda12] or gpuparam[cuda13]")
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:  # no driver, driver too old, ...
-        return f"CuPy cannot reach a CUDA driver ({exc})"
+        return f"CuPy cannot reach a CUDA driver ({type(exc).__name__}: {exc})"
     if count < 1:
         return "no CUDA device is visible"
-    return None
+    return _nvrtc_unavailable_reason()
 
 
 def gpu_available() -> bool:
@@ -127,21 +164,48 @@ def use_backend(name: BackendName) -> Iterator[ModuleType]:
         _chosen = previous
 
 
+def _check_gpu_config(gpu_config: Any) -> dict[str, bool]:
+    if not isinstance(gpu_config, dict):
+        raise type_error("set_context", "gpu_config", gpu_config,
+                         "a dict such as {'conv_allow_tf32': True}")
+    for key, value in gpu_config.items():
+        check_choice("set_context", "gpu_config key", key, tuple(_gpu_config))
+        if not isinstance(value, bool):
+            raise type_error("set_context", f"gpu_config['{key}']", value, "a bool")
+    return dict(gpu_config)
+
+
 def set_context(device_target: str | None = None, device_id: int | None = None,
-                **unsupported: Any) -> None:
+                gpu_config: dict[str, bool] | None = None, **unsupported: Any) -> None:
     """Choose where gpuparam computes, as ``mindspore.set_context`` does.
 
     Args:
         device_target: ``"GPU"`` (CuPy) or ``"CPU"`` (NumPy). ``None`` keeps the current one.
         device_id: Index of the CUDA device to use; ``None`` keeps the current one.
+        gpu_config: GPU precision switches, as MindSpore's ``gpu_config``; gpuparam knows
+            ``{"conv_allow_tf32": bool}``: let cuDNN compute float32 convolutions on
+            TF32 tensor cores (10-bit mantissa products, several times faster on large
+            layers; PyTorch's ``torch.backends.cudnn.allow_tf32``). Default ``False``:
+            float32 convolutions agree with the GEMM backend and NumPy to float32
+            rounding. Unlike MindSpore, whose default is ``True``.
 
     Raises:
-        ValueError: If ``device_target`` is not ``"GPU"`` or ``"CPU"`` (``"Ascend"`` included).
+        ValueError: If ``device_target`` is not ``"GPU"`` or ``"CPU"`` (``"Ascend"`` included),
+            or ``gpu_config`` has an unknown key.
+        TypeError: If ``gpu_config`` is not a dict of bools.
         RuntimeError: If ``"GPU"`` is asked for and no usable GPU is present.
+
+    Example:
+        >>> import gpuparam
+        >>> gpuparam.set_context(gpu_config={"conv_allow_tf32": True})
+        >>> gpuparam.get_context("gpu_config")
+        {'conv_allow_tf32': True}
+        >>> gpuparam.set_context(gpu_config={"conv_allow_tf32": False})
     """
     if unsupported:
         raise TypeError(f"set_context: unsupported option(s) {sorted(unsupported)}; "
-                        "gpuparam understands `device_target` and `device_id`.")
+                        "gpuparam understands `device_target`, `device_id` and `gpu_config`.")
+    config = None if gpu_config is None else _check_gpu_config(gpu_config)
     if device_id is not None:
         if isinstance(device_id, bool) or not isinstance(device_id, int):
             raise type_error("set_context", "device_id", device_id, "an int")
@@ -158,16 +222,26 @@ def set_context(device_target: str | None = None, device_id: int | None = None,
             raise value_error("set_context", "device_id", device_id,
                               f"below the device count {cupy.cuda.runtime.getDeviceCount()}")
         cupy.cuda.Device(device_id).use()
+    if config is not None:
+        _gpu_config.update(config)
 
 
 def get_context(attr_key: str) -> Any:
-    """Return a context setting: ``"device_target"`` (``"GPU"``/``"CPU"``) or ``"device_id"``."""
-    check_choice("get_context", "attr_key", attr_key, ("device_target", "device_id"))
+    """Return a context setting: ``"device_target"`` (``"GPU"``/``"CPU"``), ``"device_id"``
+    or ``"gpu_config"`` (a copy)."""
+    check_choice("get_context", "attr_key", attr_key, ("device_target", "device_id", "gpu_config"))
+    if attr_key == "gpu_config":
+        return dict(_gpu_config)
     if attr_key == "device_target":
         return "GPU" if active_backend() == "cupy" else "CPU"
     if active_backend() == "cupy":
         return int(active_array_module().cuda.runtime.getDevice())
     return 0
+
+
+def conv_allow_tf32() -> bool:
+    """Return whether float32 convolutions may run on TF32 tensor cores (see ``set_context``)."""
+    return _gpu_config["conv_allow_tf32"]
 
 
 # --------------------------------------------------------------------------- arrays
@@ -249,7 +323,8 @@ def versions() -> dict[str, str | None]:
         out["cupy"] = cupy.__version__
         with contextlib.suppress(Exception):
             out["cuda_runtime"] = str(cupy.cuda.runtime.runtimeGetVersion())
-    with contextlib.suppress(Exception):
+    with contextlib.suppress(Exception), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a version query: its warnings are no failure
         import cudnn  # type: ignore[import-not-found]
         out["cudnn_frontend"] = getattr(cudnn, "__version__", "unknown")
         out["cudnn"] = str(cudnn.backend_version())
@@ -290,43 +365,14 @@ def stream(cuda_stream: Any) -> Iterator[Any]:
         yield cuda_stream
 
 
-def record_ready_event() -> tuple[Any, Any] | None:
-    """Record an event on the current stream; return ``(stream, event)`` (``None`` on NumPy).
-
-    Readers on another stream wait for that event (see ``wait_ready``): a device-side
-    wait, never a host synchronization.
-    """
-    if active_backend() == "numpy":
-        return None
-    cupy = active_array_module()
-    current = cupy.cuda.get_current_stream()
-    event = cupy.cuda.Event(block=False, disable_timing=True, interprocess=False)
-    event.record(current)
-    return current, event
-
-
-def wait_ready(ready: tuple[Any, Any] | None) -> None:
-    """Make the current stream wait for ``ready`` (from ``record_ready_event``) if needed."""
-    if ready is None or active_backend() == "numpy":
+@contextlib.contextmanager
+def device(device_id: int | None) -> Iterator[None]:
+    """Make CUDA device ``device_id`` current for the block (``None``: leave it as it is)."""
+    if device_id is None or active_backend() != "cupy":
+        yield
         return
-    written_on, event = ready
-    current = active_array_module().cuda.get_current_stream()
-    if written_on != current:
-        current.wait_event(event)
-
-
-def still_pending(readies: list[tuple[Any, Any] | None]) -> list[tuple[Any, Any] | None]:
-    """Return ``readies`` without duplicates, ``None`` entries and completed events.
-
-    ``Event.done`` queries the event without blocking the host.
-    """
-    out, seen = [], set()
-    for ready in readies:
-        if ready is None or id(ready[1]) in seen or ready[1].done:
-            continue
-        seen.add(id(ready[1]))
-        out.append(ready)
-    return out
+    with active_array_module().cuda.Device(device_id):
+        yield
 
 
 # --------------------------------------------------------------------------- kernels

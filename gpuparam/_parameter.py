@@ -115,9 +115,11 @@ class Parameter(Tensor):
     def _adopt(self, source: Tensor, dtype: DType | None = None) -> None:
         """Take ``source``'s state: lazy stays lazy (same initializer and key); data is copied."""
         if source._array is None:
+            self._release_buffer()  # parked while another stream may still access it
             self._shape, self._dtype = source._shape, source._dtype
             self._init, self._key = source._init, source._key
             self._array, self._ready, self._full_shape = None, None, None
+            self._device = source._device
         else:
             # Overflow (int64 70000 into float16, 1e300 into float32) is refused here,
             # before anything of self changes.

@@ -15,9 +15,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, Union
 
 import numpy as np
-from fastrlock.rlock import FastRLock
 
-from . import _backend, _random
+try:  # fastrlock is optional: ~0.3 us faster per acquire, nothing next to a kernel launch
+    from fastrlock.rlock import FastRLock as _RLock
+except ImportError:
+    from threading import RLock as _RLock
+
+from . import _backend, _backend_streams as _streams, _random
 from ._backend import Array
 from ._dtype import DType, from_numpy, to_dtype
 from ._errors import check_shape, type_error, value_error
@@ -129,6 +133,7 @@ class Tensor(TensorMethods):
             self._init = init
             self._key = _random.next_key()
             self._array: Array | None = None
+            self._device = _streams.current_device()  # materialized there, whatever is current then
             return
         if input_data is None:
             raise type_error(where, "input_data", input_data,
@@ -153,13 +158,27 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------------ internals
 
     def _init_state(self) -> None:
-        self._lock = FastRLock()
+        self._lock = _RLock()
+        # Stream ordering (DESIGN.md contracts 7 and 8; see _backend_streams): the last
+        # write, the reads on other streams, the buffer's allocation stream, its device.
         self._ready: Ready = None
+        self._readers: dict[Any, Any] = {}
+        self._home: Any = None
+        self._device: int | None = None
+        self._base: Tensor | None = None  # the tensor whose buffer a view shares
         self._after: list[Ready] = []
         self._init: LazyInit | None = None
         self._key: _random.Key | None = None
         self._full_shape: Shape | None = None
         self._shard_index: tuple[slice, ...] | None = None  # meaningful while _full_shape is set
+
+    def _view(self, array: Array) -> Tensor:
+        """Wrap ``array`` (a result of indexing ``self``); a view shares ``self``'s ordering:
+        its reads count as reads of the base, its writes as writes of the base."""
+        tensor = Tensor._from_array(array)
+        if getattr(array, "base", None) is not None:
+            tensor._base = self if self._base is None else self._base
+        return tensor
 
     @classmethod
     def _from_array(cls, array: Array) -> Tensor:
@@ -170,10 +189,44 @@ class Tensor(TensorMethods):
         return tensor
 
     def _set_array(self, array: Array, dtype: DType) -> None:
+        self._release_buffer()
         self._shape = tuple(int(d) for d in array.shape)
         self._dtype = dtype
         self._array = array
-        self._ready = _backend.record_ready_event()
+        self._ready, home = _streams.record_write()
+        # A view's block belongs to its base, allocated on a stream we do not know.
+        self._home = home if getattr(array, "base", None) is None else None
+        self._device = None if home is None else _streams.array_device(array)
+
+    def _release_buffer(self) -> None:
+        """Drop the buffer (if any), parked while another stream may still access it."""
+        old = getattr(self, "_array", None)
+        if old is not None:
+            _streams.release(old, self._ready, self._readers, self._home)
+            self._array, self._readers = None, {}
+
+    def __del__(self) -> None:
+        try:
+            if _streams.multi_stream():  # single-stream processes never park a buffer
+                self._release_buffer()
+        except Exception:  # interpreter shutdown, a dead CUDA context: nothing to order
+            pass
+
+    def _begin_write(self) -> Array:
+        """Return the buffer for an in-place write, the current stream made to wait for
+        every queued read and write of it (write-after-read, write-after-write)."""
+        array = self._materialized()
+        _streams.wait_after(self._after)
+        for owner in (self,) if self._base is None else (self, self._base):
+            with owner._lock:  # the last write is covered too (an event on its stream)
+                _streams.wait_before_write(owner._ready, owner._readers)
+                owner._readers = {}
+        return array
+
+    def _end_write(self) -> None:
+        self._ready = _streams.record_write()[0]
+        if self._base is not None:  # the base's readers now wait for this write
+            self._base._ready = self._ready
 
     def _materialized(self) -> Array:
         array = self._array  # one read: a concurrent set_data cannot change it under us
@@ -191,9 +244,15 @@ class Tensor(TensorMethods):
         """Return the buffer for reading: materialized, with the current stream made to
         wait (on the device) for its writer and for anything ``depend`` attached."""
         array = self._materialized()
-        _backend.wait_ready(self._ready)
-        for ready in self._after:
-            _backend.wait_ready(ready)
+        if self._ready is not None:  # None on NumPy: nothing to wait for
+            reader = _streams.wait_for(self._ready)
+            if reader is not None:  # read on a stream other than the writer's: remembered
+                # A view's reads are also its base's (a write to the base must wait for them).
+                for owner in (self,) if self._base is None else (self, self._base):
+                    with owner._lock:
+                        owner._readers = _streams.add_reader(owner._readers, reader)
+        if self._after:
+            _streams.wait_after(self._after)
         return array
 
     # ------------------------------------------------------------------ laziness
@@ -228,7 +287,7 @@ class Tensor(TensorMethods):
                 assert self._init is not None and self._key is not None
                 np_dtype = self._dtype.numpy_dtype
                 index = None if index is None else self._normalized(self._shape, index)
-                with _backend.stream(stream):
+                with _backend.stream(stream), _backend.device(self._device):
                     array = self._init._generate(self._shape, np_dtype, self._key, index)
                     expected = sliced_shape(self._shape, index)
                     if tuple(array.shape) != tuple(expected) or array.dtype != np_dtype:
@@ -238,9 +297,10 @@ class Tensor(TensorMethods):
                     if index is not None:
                         self._full_shape = self._shape
                         self._shard_index = index
-                    ready = _backend.record_ready_event()
+                    ready, home = _streams.record_write()
                 self._shape = tuple(expected)
-                self._ready = ready
+                self._ready, self._home = ready, home
+                self._device = None if home is None else _streams.array_device(array)
                 self._array = array  # published last: other threads see a complete tensor
         return self
 
@@ -430,7 +490,7 @@ class Tensor(TensorMethods):
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = tuple(shape[0])
         try:
-            return Tensor._from_array(self._read().reshape(shape))
+            return self._view(self._read().reshape(shape))
         except (ValueError, TypeError) as exc:
             raise value_error("Tensor.reshape", "shape", shape,
                               f"a shape with {self.size} elements ({exc})") from None
@@ -449,7 +509,7 @@ class Tensor(TensorMethods):
         index = _unwrap(index)
         array = self._read()
         try:
-            return Tensor._from_array(array[index])
+            return self._view(array[index])
         except (IndexError, TypeError, ValueError) as exc:
             raise IndexError(f"Tensor.__getitem__: `index` {index!r} does not select from a "
                              f"tensor of shape {self._shape} ({exc}).") from None
@@ -463,13 +523,15 @@ class Tensor(TensorMethods):
         elif not isinstance(operand, bool):  # arrays, and complex scalars
             operand = checked_astype(_backend.get_array_module(array).asarray(operand),
                                      self._dtype, where, "value", copy=False)
+        array = self._begin_write()  # checked first: a bad value waits for nothing
         try:
             array[_unwrap(index)] = operand
         except (IndexError, TypeError, ValueError) as exc:
             raise ValueError(f"{where}: `value` of shape {tuple(getattr(operand, 'shape', ()))} "
                              f"cannot be written at `index` {index!r} of a tensor of shape "
                              f"{self._shape} ({exc}).") from None
-        self._ready = _backend.record_ready_event()
+        finally:
+            self._end_write()
 
     def __iter__(self) -> Any:
         for i in range(len(self)):
@@ -514,7 +576,11 @@ def _unwrap(value: Any) -> Any:
 def _operand(value: Any, like: Array) -> Any:
     """Return ``value`` ready to combine with ``like`` (same backend; scalars stay weak)."""
     if isinstance(value, Tensor):
-        return value._read()
+        array = value._read()
+        if value._device is not None:
+            _streams.check_same_device("Tensor", ("self", _streams.array_device(like)),
+                                       ("other", value._device))
+        return array
     if isinstance(value, (bool, numbers.Number)):
         return value
     array = _host_or_device_array(value, "Tensor")

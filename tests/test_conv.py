@@ -222,13 +222,14 @@ def test_special_layouts(xp, backend, x_shape, w_shape, stride, padding, groups)
 def test_non_contiguous_inputs(xp, backend):
     skip_unless_usable(xp, backend)
     rng = np.random.default_rng(4)
-    x_big = xp.asarray(rng.standard_normal((2, 3, 12, 9)))
-    w_big = xp.asarray(rng.standard_normal((3, 4, 3, 3)))
+    # float32: cuDNN has no float64 engines, and a forced 'cudnn' must run on cuDNN.
+    x_big = xp.asarray(rng.standard_normal((2, 3, 12, 9)).astype(np.float32))
+    w_big = xp.asarray(rng.standard_normal((3, 4, 3, 3)).astype(np.float32))
     x, w = x_big[:, :, ::2], w_big.transpose(1, 0, 2, 3)
     args = dict(stride=(1, 2), padding=((1, 1), (0, 2)), dilation=(1, 1), groups=1)
     y = conv_nd(x, w, backend=backend, **args)
     check_close(y, _backend.to_host(x), _backend.to_host(w), args["stride"], args["padding"],
-                args["dilation"], 1, "float64")
+                args["dilation"], 1, "float32")
 
 
 @pytest.mark.parametrize("budget", [1, 3000, 200_000])
@@ -499,6 +500,12 @@ def test_auto_falls_back_to_gemm_when_cudnn_rejects_and_keeps_the_reason(monkeyp
         conv_nd(**args, backend="cudnn")
 
 
+def test_float64_arrays_are_reported_as_gemm_even_where_cudnn_is_usable(monkeypatch):
+    monkeypatch.setattr(_conv, "cudnn_unavailable_reason", lambda x=None: None)
+    assert conv_backend_for(np.ones(2, np.float64)) == "gemm"
+    assert conv_backend_for(np.ones(2, np.float32)) == "cudnn"
+
+
 def test_auto_uses_cudnn_when_it_accepts(monkeypatch):
     sentinel = object()
     _pretend_cudnn(monkeypatch, lambda x, w, geom: sentinel)
@@ -539,7 +546,8 @@ def test_padding_split_keeps_the_symmetric_part_for_cudnn():
 
 
 class _FakeDevice:
-    id = 0
+    def __init__(self, device_id: int = 0) -> None:
+        self.id = device_id
 
     def __enter__(self) -> None:
         return None
@@ -548,20 +556,36 @@ class _FakeDevice:
         return None
 
 
+# Every fake device array whose pointer gpuparam took, so the fake frontend, which gets
+# raw pointers as the real one does, can find the memory behind them.
+_POINTERS: dict[int, np.ndarray] = {}
+
+
 class _DeviceArray(np.ndarray):
     """A NumPy array that answers ``.device`` and ``.data.ptr`` as a CuPy array does."""
 
+    device_id = 0
+
     @property
     def device(self) -> _FakeDevice:
-        return _FakeDevice()
+        return _FakeDevice(self.device_id)
 
     @property
     def data(self) -> Any:  # type: ignore[override]
+        _POINTERS[self.ctypes.data] = self
         return SimpleNamespace(ptr=self.ctypes.data)
 
 
-def _dev(array: Any) -> _DeviceArray:
-    return np.asarray(array).view(_DeviceArray)
+def _dev(array: Any, device_id: int = 0) -> _DeviceArray:
+    view = np.asarray(array).view(_DeviceArray)
+    view.device_id = device_id
+    return view
+
+
+def _at(pointer: Any, shape: list[int], dtype: Any) -> np.ndarray:
+    assert isinstance(pointer, int), f"the frontend got {type(pointer).__name__}, not a pointer"
+    base = _POINTERS[pointer]
+    return np.ndarray(shape, dtype=base.dtype if dtype is None else dtype, buffer=base)
 
 
 class _FakeTensor:
@@ -589,20 +613,40 @@ class _FakeTensor:
         return self.stride
 
 
+class _NotSupported(RuntimeError):
+    """The fake's ``cudnnGraphNotSupportedError``."""
+
+
+class _FakeHandle:
+    """The 1.28+ frontend's ``cudnn.Handle`` (earlier frontends use plain ints)."""
+
+
 class _FakeCudnn:
-    """Records what the glue asks of ``cudnn`` and computes the convolution in NumPy."""
+    """Records what the glue asks of ``cudnn`` and computes the convolution in NumPy.
+
+    ``generation='1.23'`` models the C++ ``pygraph`` (int handles); ``'1.32'`` the
+    rewritten Python API (``Handle`` objects; ``set_stream`` rejects int handles). Both
+    receive raw device pointers for the operands and the workspace.
+    """
 
     data_type = SimpleNamespace(HALF="HALF", FLOAT="FLOAT", DOUBLE="DOUBLE")
     heur_mode = SimpleNamespace(A="A", FALLBACK="FALLBACK")
-    numerical_note = SimpleNamespace(TENSOR_CORE="TENSOR_CORE",
-                                     DOWN_CONVERT_INPUTS="DOWN_CONVERT_INPUTS")
+    numerical_note = SimpleNamespace(**{name: name for name in (
+        "TENSOR_CORE", "DOWN_CONVERT_INPUTS", "REDUCED_PRECISION_REDUCTION", "FFT",
+        "NONDETERMINISTIC", "WINOGRAD", "WINOGRAD_TILE_4x4", "WINOGRAD_TILE_6x6",
+        "WINOGRAD_TILE_13x13", "STRICT_NAN_PROP")})
+    cudnnGraphNotSupportedError = _NotSupported
 
-    def __init__(self, reject: bool = False) -> None:
-        self.reject, self.graphs, self.streams = reject, [], []
+    def __init__(self, reject: bool = False, generation: str = "1.23",
+                 build_error: BaseException | None = None) -> None:
+        self.reject, self.generation, self.build_error = reject, generation, build_error
+        self.graphs, self.streams, self.handle_busy = [], [], []
+        self.__version__ = f"{generation}.0"
         fake = self
 
         class Graph:
             def __init__(self, **kwargs: Any) -> None:
+                fake.check_handle(kwargs["handle"])
                 self.kwargs, self.calls, self.tensors = kwargs, [], {}
                 fake.graphs.append(self)
 
@@ -619,36 +663,52 @@ class _FakeCudnn:
             def __getattr__(self, name: str) -> Any:
                 def step(*args: Any) -> None:
                     self.calls.append((name, args))
+                    fake.handle_busy.append(fake.lock_held())
+                    if name == "check_support" and fake.build_error is not None:
+                        raise fake.build_error
                     if name == "check_support" and fake.reject:
-                        raise RuntimeError("CUDNN_STATUS_NOT_SUPPORTED (fake)")
+                        raise _NotSupported("CUDNN_STATUS_NOT_SUPPORTED (fake)")
                 return step
 
             def get_workspace_size(self) -> int:
                 return 256
 
-            def execute(self, pack: dict[Any, Any], workspace: Any) -> None:
+            def execute(self, pack: dict[Any, Any], workspace: Any, handle: Any = None) -> None:
+                assert handle is self.kwargs["handle"]  # runs on the stream set on it
                 t = self.tensors
-                x, w, y = pack[t["X"]], pack[t["W"]], pack[t["Y"]]
-                assert list(x.shape) == t["X"].dim and list(y.shape) == t["Y"].dim
-                assert workspace.nbytes == 256 and x.data.ptr % 16 == 0
+                io = {"HALF": np.float16, "FLOAT": np.float32}[t["X"].data_type]
+                x, w, y = (_at(pack[t[n]], t[n].dim, io) for n in ("X", "W", "Y"))
+                assert _at(workspace, [256], np.uint8).nbytes == 256
+                assert all(pack[t[n]] % 16 == 0 for n in ("X", "W", "Y"))
                 pads = tuple(zip(self.conv["pre_padding"], self.conv["post_padding"]))
                 groups = x.shape[1] // w.shape[1]
                 y[...] = reference_conv(x, w, tuple(self.conv["stride"]), pads,
                                         tuple(self.conv["dilation"]), groups)
 
         self.pygraph = Graph
+        self.lock_held = lambda: None
 
-    def create_handle(self) -> str:
-        return "handle-0"
+    def backend_version(self) -> int:
+        return 91000
+
+    def create_handle(self) -> Any:
+        return 7 if self.generation == "1.23" else _FakeHandle()
+
+    def check_handle(self, handle: Any) -> None:
+        wanted = int if self.generation == "1.23" else _FakeHandle
+        assert isinstance(handle, wanted), f"frontend {self.generation} got handle {handle!r}"
 
     def set_stream(self, handle: Any, stream: int) -> None:
-        self.streams.append((handle, stream))
+        self.check_handle(handle)
+        assert isinstance(stream, int)
+        self.streams.append(stream)
 
 
 @pytest.fixture
 def fake_cudnn(monkeypatch: pytest.MonkeyPatch) -> Any:
-    def install(reject: bool = False) -> _FakeCudnn:
-        fake = _FakeCudnn(reject)
+    def install(reject: bool = False, generation: str = "1.23",
+                build_error: BaseException | None = None) -> _FakeCudnn:
+        fake = _FakeCudnn(reject, generation, build_error)
         xp = SimpleNamespace(
             pad=lambda a, widths: _dev(np.pad(a, widths)),
             ascontiguousarray=lambda a: _dev(np.ascontiguousarray(a)),
@@ -658,18 +718,23 @@ def fake_cudnn(monkeypatch: pytest.MonkeyPatch) -> Any:
         monkeypatch.setattr(_conv_cudnn, "_import_cudnn", lambda: (fake, None))
         monkeypatch.setattr(_conv_cudnn, "_backend", SimpleNamespace(
             get_array_module=lambda *a: xp, is_device_array=lambda a: True,
-            gpu_unavailable_reason=lambda: None, active_backend=lambda: "cupy"))
+            gpu_unavailable_reason=lambda: None, active_backend=lambda: "cupy",
+            conv_allow_tf32=_backend.conv_allow_tf32))
         monkeypatch.setattr(_conv_cudnn, "_handles", {})
+        # Whether the handle's lock is held while the graph is built (cuDNN requires it).
+        fake.lock_held = lambda: all(lock.locked() for _, lock in _conv_cudnn._handles.values())
         _conv_cudnn.clear_graph_cache()
         return fake
 
     yield install
     _conv_cudnn.clear_graph_cache()
+    _POINTERS.clear()
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
-def test_cudnn_glue_builds_caches_and_computes(fake_cudnn, dtype):
-    fake = fake_cudnn()
+@pytest.mark.parametrize("generation", ["1.23", "1.32"])
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_cudnn_glue_builds_caches_and_computes(fake_cudnn, dtype, generation):
+    fake = fake_cudnn(generation=generation)
     rng = np.random.default_rng(11)
     x = rng.standard_normal((2, 4, 6, 7)).astype(dtype)
     w = rng.standard_normal((6, 2, 2, 3)).astype(dtype)
@@ -683,10 +748,8 @@ def test_cudnn_glue_builds_caches_and_computes(fake_cudnn, dtype):
     assert len(fake.graphs) == 1
     assert _conv_cudnn.graph_cache_info() == {"hits": 1, "misses": 1, "size": 1, "rejected": 0}
     graph = fake.graphs[0]
-    io = {"float16": "HALF", "float32": "FLOAT", "float64": "DOUBLE"}[dtype]
-    assert graph.kwargs["io_data_type"] == io
-    assert graph.kwargs["compute_data_type"] == ("DOUBLE" if dtype == "float64" else "FLOAT")
-    assert graph.kwargs["handle"] == "handle-0"
+    assert graph.kwargs["io_data_type"] == {"float16": "HALF", "float32": "FLOAT"}[dtype]
+    assert graph.kwargs["compute_data_type"] == "FLOAT"  # float16 accumulates in float32
     assert graph.conv["pre_padding"] == [0, 1] and graph.conv["post_padding"] == [0, 1]
     assert graph.tensors["X"].dim == [2, 4, 7, 7]  # one explicit row after
     assert graph.tensors["Y"].dim == [2, 6, 6, 4] and graph.tensors["Y"].is_output
@@ -694,16 +757,68 @@ def test_cudnn_glue_builds_caches_and_computes(fake_cudnn, dtype):
     steps = [name for name, _ in graph.calls]
     assert steps[:3] == ["validate", "build_operation_graph", "create_execution_plans"]
     assert steps[-2:] == ["check_support", "build_plans"]
-    deselected = [args for name, args in graph.calls if name == "deselect_numeric_notes"]
-    if dtype == "float16":
-        assert deselected == []
-    else:  # no TF32 and no down-conversion for float32/float64
-        assert deselected == [(["TENSOR_CORE", "DOWN_CONVERT_INPUTS"],)]
-    assert fake.streams == [("handle-0", 4242)] * 2
+    assert ("deselect_workspace_greater_than", (_conv_cudnn.WORKSPACE_LIMIT_BYTES,)) in graph.calls
+    (deselected,) = [args[0] for name, args in graph.calls if name == "deselect_numeric_notes"]
+    if dtype == "float16":  # float32 accumulation, as the docs promise
+        assert deselected == ["REDUCED_PRECISION_REDUCTION"]
+    else:  # no TF32, no down-conversion, no Winograd or FFT rounding
+        assert set(deselected) == {"TENSOR_CORE", "DOWN_CONVERT_INPUTS", "FFT", "WINOGRAD",
+                                   "WINOGRAD_TILE_4x4", "WINOGRAD_TILE_6x6",
+                                   "WINOGRAD_TILE_13x13"}
+    assert fake.streams == [4242] * 2
+    assert all(fake.handle_busy), "the graph was built without holding the handle's lock"
 
 
-def test_cudnn_rejection_is_remembered_and_auto_falls_back(fake_cudnn, monkeypatch):
-    fake = fake_cudnn(reject=True)
+def test_tf32_switch_lets_float32_use_tensor_cores(fake_cudnn):
+    import gpuparam
+    fake = fake_cudnn()
+    x, w = np.ones((1, 2, 5, 5), np.float32), np.ones((3, 2, 3, 3), np.float32)
+    geom = conv_geometry(x, w, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1),
+                         groups=1)
+    gpuparam.set_context(gpu_config={"conv_allow_tf32": True})
+    try:
+        assert gpuparam.get_context("gpu_config") == {"conv_allow_tf32": True}
+        y = _conv_cudnn.conv_cudnn(_dev(x), _dev(w), geom)
+    finally:
+        gpuparam.set_context(gpu_config={"conv_allow_tf32": False})
+    _conv_cudnn.conv_cudnn(_dev(x), _dev(w), geom)  # TF32 off again: another graph
+    assert np.all(np.asarray(y) == 18)
+    first, second = ([args[0] for name, args in g.calls if name == "deselect_numeric_notes"][0]
+                     for g in fake.graphs)
+    assert "TENSOR_CORE" not in first and "DOWN_CONVERT_INPUTS" in first
+    assert "TENSOR_CORE" in second
+
+
+@pytest.mark.parametrize(("config", "exc", "match"), [
+    ({"conv_allow_tf32": 1}, TypeError, r"`gpu_config\['conv_allow_tf32'\]` must be a bool"),
+    ({"matmul_allow_tf32": True}, ValueError, "`gpu_config key` must be one of"),
+    ([("conv_allow_tf32", True)], TypeError, "`gpu_config` must be a dict"),
+])
+def test_bad_gpu_config_is_rejected_and_changes_nothing(config, exc, match):
+    import gpuparam
+    with pytest.raises(exc, match=match):
+        gpuparam.set_context(gpu_config=config)
+    assert gpuparam.get_context("gpu_config") == {"conv_allow_tf32": False}
+
+
+def test_float64_goes_straight_to_gemm_without_a_build(fake_cudnn, monkeypatch):
+    fake = fake_cudnn()
+    x, w = np.ones((1, 2, 5, 5)), np.ones((3, 2, 3, 3))
+    geom = conv_geometry(x, w, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1),
+                         groups=1)
+    with pytest.raises(_conv_cudnn.CudnnUnsupported, match="no float64 convolution engines"):
+        _conv_cudnn.conv_cudnn(_dev(x), _dev(w), geom)
+    monkeypatch.setattr(_conv, "cudnn_unavailable_reason", lambda x=None: None)
+    y = conv_nd(_dev(x), _dev(w), stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1),
+                groups=1)
+    assert np.all(np.asarray(y) == 18) and fake.graphs == []
+    assert last_conv_dispatch() == ("gemm", "cuDNN's graph API has no float64 convolution "
+                                            "engines; float64 runs on cuBLAS")
+
+
+@pytest.mark.parametrize("generation", ["1.23", "1.32"])
+def test_cudnn_rejection_is_remembered_and_auto_falls_back(fake_cudnn, monkeypatch, generation):
+    fake = fake_cudnn(reject=True, generation=generation)
     x = np.ones((1, 2, 5, 5), np.float32)
     w = np.ones((3, 2, 3, 3), np.float32)
     geom = conv_geometry(x, w, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1),
@@ -719,6 +834,52 @@ def test_cudnn_rejection_is_remembered_and_auto_falls_back(fake_cudnn, monkeypat
     assert np.all(np.asarray(y) == 18)
     assert last_conv_dispatch().backend == "gemm"
     assert "NOT_SUPPORTED" in last_conv_dispatch().reason
+
+
+@pytest.mark.parametrize("error", [MemoryError("out of memory allocating 4096 bytes"),
+                                   OSError("libcudnn_engines_precompiled.so.9: cannot open")])
+def test_transient_build_failures_are_not_remembered(fake_cudnn, error):
+    fake = fake_cudnn(build_error=error)
+    x, w = np.ones((1, 2, 5, 5), np.float32), np.ones((3, 2, 3, 3), np.float32)
+    geom = conv_geometry(x, w, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1),
+                         groups=1)
+    with pytest.raises(_conv_cudnn.CudnnUnsupported, match=type(error).__name__):
+        _conv_cudnn.conv_cudnn(_dev(x), _dev(w), geom)
+    assert _conv_cudnn.graph_cache_info()["size"] == 0
+    fake.build_error = None  # the next call builds again, and succeeds
+    assert np.all(np.asarray(_conv_cudnn.conv_cudnn(_dev(x), _dev(w), geom)) == 18)
+    assert len(fake.graphs) == 2
+
+
+def test_workspace_out_of_memory_falls_back_without_rejecting(fake_cudnn, monkeypatch):
+    fake = fake_cudnn()
+    x, w = np.ones((1, 2, 5, 5), np.float32), np.ones((3, 2, 3, 3), np.float32)
+    geom = conv_geometry(x, w, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1),
+                         groups=1)
+    xp = _conv_cudnn._backend.get_array_module()
+    real_empty = xp.empty
+
+    def empty(shape: Any, dtype: Any) -> Any:
+        if dtype is np.uint8:
+            raise MemoryError("Out of memory allocating 256 bytes (fake)")
+        return real_empty(shape, dtype)
+
+    monkeypatch.setattr(xp, "empty", empty)
+    with pytest.raises(_conv_cudnn.CudnnUnsupported, match="MemoryError"):
+        _conv_cudnn.conv_cudnn(_dev(x), _dev(w), geom)
+    assert _conv_cudnn.graph_cache_info()["rejected"] == 0
+    monkeypatch.setattr(xp, "empty", real_empty)
+    assert np.all(np.asarray(_conv_cudnn.conv_cudnn(_dev(x), _dev(w), geom)) == 18)
+    assert len(fake.graphs) == 1  # the built graph was kept
+
+
+def test_cudnn_rejects_operands_on_two_devices(fake_cudnn):
+    fake_cudnn()
+    x, w = np.ones((1, 2, 5, 5), np.float32), np.ones((3, 2, 3, 3), np.float32)
+    geom = conv_geometry(x, w, stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1),
+                         groups=1)
+    with pytest.raises(ValueError, match=r"`x` is on GPU 0 and `weight` on GPU 1"):
+        _conv_cudnn.conv_cudnn(_dev(x), _dev(w, device_id=1), geom)
 
 
 # --------------------------------------------------------------------------- GPU only
@@ -748,13 +909,50 @@ def test_forced_gpu_backends_run_and_agree(monkeypatch, backend):
         x = rng.standard_normal((2, 6, 11, 10)).astype(np.float32)
         w = rng.standard_normal((4, 3, 3, 2)).astype(np.float32)
         args = dict(stride=(2, 1), padding=((1, 1), (0, 1)), dilation=(1, 2), groups=2)
+        x_dev, w_dev = cp.asarray(x), cp.asarray(w)
+        cp.cuda.get_current_stream().synchronize()  # test setup only
+        spin = cp.RawKernel(SPIN, "gpuparam_test_conv_spin")
         stream = _backend.new_stream()
         with _backend.stream(stream):
-            y = conv_nd(cp.asarray(x), cp.asarray(w), **args)
+            # The input is written on the side stream only after a ~0.2 s spin: a
+            # convolution on any other stream would read it before it is there.
+            spin((1,), (1,), (cp.int64(400_000_000),))
+            x_late = x_dev * 1
+            y = conv_nd(x_late, w_dev, **args)
         stream.synchronize()
         assert last_conv_dispatch().backend == backend
         assert conv_backend_for(cp.asarray(x)) == backend
         check_close(y, x, w, args["stride"], args["padding"], args["dilation"], 2, "float32")
+
+
+SPIN = r"""
+extern "C" __global__ void gpuparam_test_conv_spin(long long cycles) {
+    long long start = clock64();
+    while (clock64() - start < cycles) { }
+}
+"""
+
+
+@pytest.mark.gpu
+def test_tf32_switch_on_the_gpu():
+    import gpuparam
+    with _backend.use_backend("cupy") as cp:
+        skip_unless_usable(cp, "cudnn")
+        rng = np.random.default_rng(12)
+        x = rng.standard_normal((8, 64, 16, 16)).astype(np.float32)
+        w = rng.standard_normal((64, 64, 3, 3)).astype(np.float32)
+        args = dict(stride=(1, 1), padding=((1, 1), (1, 1)), dilation=(1, 1), groups=1)
+        exact = run_conv(cp, "cudnn", x, w, **args)
+        gpuparam.set_context(gpu_config={"conv_allow_tf32": True})
+        try:
+            fast = run_conv(cp, "cudnn", x, w, **args)
+        finally:
+            gpuparam.set_context(gpu_config={"conv_allow_tf32": False})
+        check_close(exact, x, w, (1, 1), ((1, 1), (1, 1)), (1, 1), 1, "float32")
+        # TF32 rounds each product's inputs to a 10-bit mantissa: ~1e-3 of the magnitude sum.
+        ref = reference_conv(x, w, (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+        bound = reference_conv(np.abs(x), np.abs(w), (1, 1), ((1, 1), (1, 1)), (1, 1), 1)
+        assert np.all(np.abs(_backend.to_host(fast) - ref) <= 2e-3 * bound)
 
 
 @pytest.mark.gpu

@@ -129,12 +129,15 @@ def available_conv_backends() -> tuple[str, ...]:
 def conv_backend_for(x: Any = None) -> str:
     """Return the backend ``conv_nd(x, ...)`` would use by default: ``'cudnn'`` or ``'gemm'``.
 
-    ``x=None`` asks about arrays of the active backend. With ``'auto'``, cuDNN may still
-    reject a particular configuration, which then runs on GEMM.
+    ``x=None`` asks about arrays of the active backend. With ``'auto'``, float64 always
+    runs on GEMM, and cuDNN may still reject a particular configuration, which then runs
+    on GEMM.
     """
     choice = _requested("auto", "conv_backend_for")
     if choice != "auto":
         return choice
+    if x is not None and str(getattr(x, "dtype", "")) == "float64":
+        return "gemm"  # cuDNN's graph API has no float64 convolutions
     return "cudnn" if cudnn_unavailable_reason(x) is None else "gemm"
 
 

@@ -16,6 +16,7 @@ import collections
 import functools
 import logging
 import threading
+import warnings
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -27,6 +28,21 @@ _LOG = logging.getLogger(__name__)
 _CACHE_SIZE = 256
 # cuDNN's engines assume 16-byte aligned operands (the frontend's default tensor alignment).
 _ALIGNMENT = 16
+# Engines needing more workspace than this are deselected; a bigger request falls back to GEMM.
+WORKSPACE_LIMIT_BYTES = 1 << 30
+# The frontend generations the validation script runs (the C++ pygraph up to 1.23, the
+# rewritten Python API from 1.28); pyproject's cudnn extras pin these.
+TESTED_FRONTENDS = ("1.23", "1.32")
+
+# Numerical notes of engines a dtype must not use. float32: Winograd and FFT engines
+# round differently (errors ~1e-6..1e-5 of the magnitude sum) and down-converting ones
+# compute in half; tensor cores (TF32) only when the user allows them. float16: the docs
+# promise float32 accumulation, which reduced-precision-reduction engines break.
+_EXCLUDED_NOTES = {
+    "float32": ("DOWN_CONVERT_INPUTS", "FFT", "WINOGRAD", "WINOGRAD_TILE_4x4",
+                "WINOGRAD_TILE_6x6", "WINOGRAD_TILE_13x13"),
+    "float16": ("REDUCED_PRECISION_REDUCTION",),
+}
 
 
 class CudnnUnsupported(RuntimeError):
@@ -35,15 +51,21 @@ class CudnnUnsupported(RuntimeError):
 
 @functools.cache
 def _import_cudnn() -> tuple[ModuleType | None, str | None]:
-    try:
-        import cudnn  # type: ignore[import-not-found]
-    except Exception as exc:  # ImportError, or a missing libcudnn raising at import
-        return None, (f"the cuDNN frontend (module `cudnn`) does not import "
-                      f"({type(exc).__name__}: {exc}); install gpuparam[cudnn]")
-    try:
-        version = cudnn.backend_version()
-    except Exception as exc:
-        return None, f"the cuDNN library cannot be loaded ({type(exc).__name__}: {exc})"
+    # Warnings at import (a deprecation, a duplicate library) are not failures: under
+    # pytest's `filterwarnings = error` they would otherwise read as "no cuDNN".
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            import cudnn  # type: ignore[import-not-found]
+        except Exception as exc:  # ImportError, or a missing libcudnn raising at import
+            return None, (f"the cuDNN frontend (module `cudnn`) does not import "
+                          f"({type(exc).__name__}: {exc}); install gpuparam[cudnn]")
+        try:
+            version = cudnn.backend_version()
+        except Exception as exc:
+            return None, f"the cuDNN library cannot be loaded ({type(exc).__name__}: {exc})"
+    for warning in caught:
+        _LOG.info("importing the cuDNN frontend warned: %s", warning.message)
     _LOG.debug("cuDNN frontend %s, backend %s", getattr(cudnn, "__version__", "?"), version)
     return cudnn, None
 
@@ -138,14 +160,32 @@ def _split_padding(padding: tuple[tuple[int, int], ...]
 
 def _data_types(cudnn: ModuleType, dtype_name: str) -> tuple[Any, Any]:
     types = cudnn.data_type
-    io = {"float16": types.HALF, "float32": types.FLOAT, "float64": types.DOUBLE}[dtype_name]
-    compute = types.DOUBLE if dtype_name == "float64" else types.FLOAT
-    return io, compute
+    io = {"float16": types.HALF, "float32": types.FLOAT}[dtype_name]
+    return io, types.FLOAT
+
+
+def _excluded_notes(cudnn: ModuleType, dtype_name: str, allow_tf32: bool) -> list[Any]:
+    names = _EXCLUDED_NOTES[dtype_name]
+    if dtype_name == "float32" and not allow_tf32:
+        names = ("TENSOR_CORE",) + names
+    known = getattr(cudnn, "numerical_note", None)
+    return [getattr(known, name) for name in names if hasattr(known, name)]
+
+
+def _not_supported(cudnn: ModuleType, exc: BaseException) -> bool:
+    """True for cuDNN's "this configuration is not supported" (worth remembering); False for
+    transient failures (out of memory, a library that failed to load), tried again later."""
+    if isinstance(exc, CudnnUnsupported):
+        return True
+    kind = getattr(cudnn, "cudnnGraphNotSupportedError", None)
+    if isinstance(kind, type) and isinstance(exc, kind):
+        return True
+    return "NOT_SUPPORTED" in str(exc) or "not supported" in str(exc).lower()
 
 
 def _build(cudnn: ModuleType, handle: Any, x_shape: tuple[int, ...], w_shape: tuple[int, ...],
            y_shape: tuple[int, ...], dtype_name: str, symmetric: tuple[int, ...],
-           geom: ConvGeometry) -> tuple[Any, Any, Any, Any]:
+           geom: ConvGeometry, allow_tf32: bool) -> tuple[Any, Any, Any, Any]:
     io, compute = _data_types(cudnn, dtype_name)
     graph = cudnn.pygraph(io_data_type=io, intermediate_data_type=compute,
                           compute_data_type=compute, handle=handle)
@@ -166,15 +206,12 @@ def _build(cudnn: ModuleType, handle: Any, x_shape: tuple[int, ...], w_shape: tu
     graph.validate()
     graph.build_operation_graph()
     graph.create_execution_plans([cudnn.heur_mode.A, cudnn.heur_mode.FALLBACK])
-    if dtype_name != "float16" and hasattr(graph, "deselect_numeric_notes"):
-        # Tensor-core engines compute float32 as TF32 (10-bit mantissa) and some engines
-        # convert inputs down to half; keep full precision, as PyTorch does with
-        # allow_tf32=False, so that cuDNN agrees with the GEMM backend and with NumPy.
-        known = getattr(cudnn, "numerical_note", None)
-        notes = [getattr(known, name) for name in ("TENSOR_CORE", "DOWN_CONVERT_INPUTS")
-                 if hasattr(known, name)]
-        if notes:
-            graph.deselect_numeric_notes(notes)
+    # Filters apply to the created plans, so they come after create_execution_plans.
+    notes = _excluded_notes(cudnn, dtype_name, allow_tf32)
+    if notes and hasattr(graph, "deselect_numeric_notes"):
+        graph.deselect_numeric_notes(notes)
+    if hasattr(graph, "deselect_workspace_greater_than"):
+        graph.deselect_workspace_greater_than(WORKSPACE_LIMIT_BYTES)
     graph.check_support()
     graph.build_plans()
     got = tuple(int(s) for s in y_t.get_stride())
@@ -188,7 +225,10 @@ def _plan_for(xp: ModuleType, cudnn: ModuleType, geom: ConvGeometry, device_id: 
     x_shape = (geom.batch, geom.in_channels,
                *(n + b + a for n, (b, a) in zip(geom.input_spatial, extra)))
     w_shape = (geom.out_channels, geom.in_channels // geom.groups, *geom.kernel)
-    key = (device_id, x_shape, w_shape, geom.dtype.name, symmetric, geom.stride, geom.dilation)
+    allow_tf32 = geom.dtype.name == "float32" and _backend.conv_allow_tf32()
+    # The batch size is part of the key: a new one builds a new graph (see convolution.md).
+    key = (device_id, x_shape, w_shape, geom.dtype.name, symmetric, geom.stride, geom.dilation,
+           allow_tf32)
     with _lock:
         found = _graphs.get(key)
         if found is not None:
@@ -200,12 +240,17 @@ def _plan_for(xp: ModuleType, cudnn: ModuleType, geom: ConvGeometry, device_id: 
         return found
     handle, handle_lock = _handle_for(xp, cudnn, device_id)
     try:
-        with xp.cuda.Device(device_id):
+        # cuDNN forbids concurrent use of one handle: building uses it too.
+        with handle_lock, xp.cuda.Device(device_id):
             graph, x_t, w_t, y_t = _build(cudnn, handle, x_shape, w_shape, geom.output_shape,
-                                          geom.dtype.name, symmetric, geom)
+                                          geom.dtype.name, symmetric, geom, allow_tf32)
         entry: _Plan | str = _Plan(graph, x_t, w_t, y_t, handle_lock, extra)
     except Exception as exc:  # cudnnGraphNotSupportedError, RuntimeError, TypeError, ...
-        entry = f"cuDNN rejected {geometry_summary(geom)}: {type(exc).__name__}: {exc}"
+        reason = f"cuDNN rejected {geometry_summary(geom)}: {type(exc).__name__}: {exc}"
+        if not _not_supported(cudnn, exc):  # out of memory, a load failure: try again later
+            _LOG.warning("%s; using the GEMM backend for this call", reason)
+            raise CudnnUnsupported(reason) from exc
+        entry = reason
         _LOG.info("%s; using the GEMM backend for it", entry)
     with _lock:
         _stats["misses"] += 1
@@ -239,10 +284,17 @@ def conv_cudnn(x: Any, weight: Any, geom: ConvGeometry) -> Any:
         raise CudnnUnsupported(reason)
     cudnn = _import_cudnn()[0]
     assert cudnn is not None
+    if geom.dtype.name == "float64":
+        # The graph API has no float64 convolution engines (cudnn-frontend#70): no build.
+        raise CudnnUnsupported("cuDNN's graph API has no float64 convolution engines; "
+                               "float64 runs on cuBLAS")
     xp = _backend.get_array_module(x)
     if geom.batch == 0:  # nothing to compute, and cuDNN rejects empty tensors
         return xp.empty(geom.output_shape, dtype=geom.dtype)
     device_id = int(x.device.id)
+    if int(weight.device.id) != device_id:
+        raise ValueError(f"conv_nd: `x` is on GPU {device_id} and `weight` on GPU "
+                         f"{int(weight.device.id)}; operands must be on one device.")
     with x.device:
         plan = _plan_for(xp, cudnn, geom, device_id)
         if any(b or a for b, a in plan.pre_pad):
@@ -250,18 +302,28 @@ def conv_cudnn(x: Any, weight: Any, geom: ConvGeometry) -> Any:
         x = _operand(xp, x)
         w = _operand(xp, weight)
         y = xp.empty(geom.output_shape, dtype=geom.dtype)
-        workspace = xp.empty(int(plan.graph.get_workspace_size()), dtype=xp.uint8)
         stream = xp.cuda.get_current_stream()
         handle = _handle_for(xp, cudnn, device_id)[0]
         try:
+            size = int(plan.graph.get_workspace_size())
+            if size > WORKSPACE_LIMIT_BYTES:
+                raise CudnnUnsupported(f"cuDNN wants {size} bytes of workspace, more than "
+                                       f"WORKSPACE_LIMIT_BYTES={WORKSPACE_LIMIT_BYTES}")
+            workspace = xp.empty(size, dtype=xp.uint8)  # may run out of memory: falls back
+            # Raw pointers, not arrays: frontends up to 1.23 export arrays through DLPack
+            # with no stream, which makes CuPy order the legacy stream behind this one.
+            pack = {plan.x: int(x.data.ptr), plan.w: int(w.data.ptr), plan.y: int(y.data.ptr)}
             with plan.lock:  # one handle per device: its stream must not change mid-execute
                 cudnn.set_stream(handle, stream.ptr)
-                plan.graph.execute({plan.x: x, plan.w: w, plan.y: y}, workspace)
+                plan.graph.execute(pack, int(workspace.data.ptr), handle=handle)
         except Exception as exc:
             reason = (f"cuDNN failed to execute {geometry_summary(geom)}: "
                       f"{type(exc).__name__}: {exc}")
-            _LOG.warning("%s; using the GEMM backend for it from now on", reason)
-            _reject(plan, reason)
+            if _not_supported(cudnn, exc):
+                _LOG.warning("%s; using the GEMM backend for it from now on", reason)
+                _reject(plan, reason)
+            else:
+                _LOG.warning("%s; using the GEMM backend for this call", reason)
             raise CudnnUnsupported(reason) from exc
     return y
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .. import _backend
+from .. import _backend_streams
 from .._errors import type_error
 from .._tensor import Tensor
 
@@ -63,8 +63,10 @@ def depend(value: Any, *effects: Any) -> Any:
             readies.append(tensor._ready)
             readies.extend(tensor._after)
     for target in targets:
-        # Completed events are dropped, so repeated depends do not grow the list.
-        target._after = _backend.still_pending(target._after + readies)
+        # Completed events are dropped, so repeated depends do not grow the list; locked,
+        # so two threads depending on one target cannot lose each other's events.
+        with target._lock:
+            target._after = _backend_streams.still_pending(target._after + readies)
     return value
 
 

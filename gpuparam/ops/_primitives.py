@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-from .. import _backend
+from .._backend_streams import check_same_device
 from .._dtype import can_cast_safely
 from .._errors import check_choice, check_int, type_error, value_error
 from .._parameter import Parameter
@@ -68,6 +68,7 @@ class ConvolutionSpec:
             raise TypeError(f"{self.where}: the input is {x.dtype}, the weight is "
                             f"{weight.dtype}; cast the input "
                             f"(`x.astype(gpuparam.{weight.dtype.name})`).")
+        check_same_device(self.where, ("x", x._device), ("weight", weight._device))
         x_array, w_array = x._read(), weight._read()
         if x_array.ndim != self.ndim + 2:
             raise value_error(self.where, "x", tuple(x_array.shape),
@@ -148,13 +149,17 @@ class Assign:
         data = source._read()
         with variable._lock:
             if variable._array is None:
+                check_same_device(where, ("variable", variable._device), ("value", source._device))
                 array = checked_astype(data, variable.dtype, where, "value")  # may raise
                 variable._init, variable._key = None, None
                 variable._set_array(array, variable.dtype)
             else:
-                buffer = variable._read()
-                buffer[...] = checked_astype(data, variable.dtype, where, "value", copy=False)
-                variable._ready = _backend.record_ready_event()
+                check_same_device(where, ("variable", variable._device), ("value", source._device))
+                converted = checked_astype(data, variable.dtype, where, "value", copy=False)
+                # Waits for every queued read and write of the old values, on any stream.
+                buffer = variable._begin_write()
+                buffer[...] = converted
+                variable._end_write()
         return variable
 
 
