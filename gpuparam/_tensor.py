@@ -176,7 +176,8 @@ class Tensor(TensorMethods):
         """Wrap ``array`` (a result of indexing ``self``); a view shares ``self``'s ordering:
         its reads count as reads of the base, its writes as writes of the base."""
         tensor = Tensor._from_array(array)
-        if getattr(array, "base", None) is not None:
+        # NumPy may hand back the very same array (a no-op squeeze): that shares memory too.
+        if array is self._array or getattr(array, "base", None) is not None:
             tensor._base = self if self._base is None else self._base
         return tensor
 
@@ -516,7 +517,7 @@ class Tensor(TensorMethods):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         where = "Tensor.__setitem__"
-        array = self._read()
+        array = self._materialized()  # no read ordering here: _begin_write orders the write
         operand = _operand(value, array)
         if isinstance(operand, numbers.Real) and not isinstance(operand, bool):
             check_scalar_fits(where, "value", operand, self._dtype)

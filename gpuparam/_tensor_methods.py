@@ -62,6 +62,7 @@ class TensorMethods:
 
     if TYPE_CHECKING:
         def _read(self) -> Array: ...
+        def _view(self, array: Array) -> Tensor: ...
         def _set_array(self, array: Array, dtype: DType) -> None: ...
         _array: Array | None
         _init: Any
@@ -179,12 +180,12 @@ class TensorMethods:
             if sorted(a % self.ndim for a in normalized) != list(range(self.ndim)):
                 raise value_error("Tensor.transpose", "axes", axes,
                                   f"a permutation of the {self.ndim} axes")
-        return _wrap(self._read().transpose(*axes) if axes else self._read().transpose())
+        return self._view(self._read().transpose(*axes) if axes else self._read().transpose())
 
     def swapaxes(self, axis0: int, axis1: int) -> Tensor:
         """Return the tensor with two axes interchanged."""
         _axes("Tensor.swapaxes", (axis0, axis1), self.ndim, "axis0, axis1")
-        return _wrap(self._read().swapaxes(axis0, axis1))
+        return self._view(self._read().swapaxes(axis0, axis1))
 
     def flatten(self, order: str = "C", *, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Return dims ``start_dim`` .. ``end_dim`` merged into one (all of them by default).
@@ -197,7 +198,7 @@ class TensorMethods:
             raise value_error(where, "order", order, "'C' or 'F'")
         array = self._read()
         if self.ndim == 0:
-            return _wrap(array.reshape(1))
+            return self._view(array.reshape(1))
         first, last = (_axes(where, d, self.ndim, n) % self.ndim
                        for d, n in ((start_dim, "start_dim"), (end_dim, "end_dim")))
         if first > last:
@@ -205,9 +206,9 @@ class TensorMethods:
         if order == "F":
             if (first, last) != (0, self.ndim - 1):
                 raise value_error(where, "order", order, "'C' when start_dim/end_dim are given")
-            return _wrap(array.flatten(order="F"))
+            return self._view(array.flatten(order="F"))
         shape = self._shape[:first] + (-1,) + self._shape[last + 1:]
-        return _wrap(array.reshape(shape if self.size else
+        return self._view(array.reshape(shape if self.size else
                                    self._shape[:first] + (int(np.prod(self._shape[first:last + 1])),)
                                    + self._shape[last + 1:]))
 
@@ -220,13 +221,13 @@ class TensorMethods:
                 if self._shape[a] != 1:
                     raise value_error(where, "axis", axis,
                                       f"dims of size 1; dim {a} of shape {self._shape} is not")
-        return _wrap(self._read().squeeze(axis))
+        return self._view(self._read().squeeze(axis))
 
     def expand_dims(self, axis: int) -> Tensor:
         """Return the tensor with a new size-1 dim inserted at ``axis``."""
         _axes("Tensor.expand_dims", axis, self.ndim + 1)
         xp = _backend.get_array_module(self._read())
-        return _wrap(xp.expand_dims(self._read(), axis))
+        return self._view(xp.expand_dims(self._read(), axis))
 
     def view(self, *shape: Any) -> Tensor:
         """Return the data with a new shape (``reshape``; shares the buffer when it can)."""

@@ -280,6 +280,21 @@ def test_views_share_their_base_tensors_ordering(cuda):
     assert cuda.waits() == [("main", "side")]
 
 
+@pytest.mark.parametrize("make_view", [lambda t: t.transpose(), lambda t: t.swapaxes(0, 1),
+                                       lambda t: t.flatten(), lambda t: t.squeeze(),
+                                       lambda t: t.expand_dims(0), lambda t: t.view(4, 2)])
+def test_views_from_tensor_methods_share_their_base_tensors_ordering(cuda, make_view):
+    side = FakeStream("side")
+    p = Parameter(Tensor(np.arange(8, dtype=np.float32).reshape(2, 4)), name="p")
+    view = make_view(p)
+    with cuda.on(side):
+        (view * 2).asnumpy()  # a read of the view on side counts as a read of p
+    reader_event = p._readers[cuda.stream_key(side)][1]
+    cuda.log.clear()
+    ops.Assign()(p, Tensor(np.zeros((2, 4), np.float32)))
+    assert ("wait", "main", reader_event) in cuda.log
+
+
 def test_depend_makes_readers_wait_for_the_effects(cuda):
     side = FakeStream("side")
     value = ones()
