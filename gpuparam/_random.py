@@ -1,12 +1,15 @@
 """Seeds, random keys and gpuparam's counter-based generator, on either backend.
 
-Values are a function of ``(key, stream, element index)`` alone: element ``i`` of a
-tensor uses word ``i % 4`` of the Philox4x64-10 block at counter
-``(i // 4 + 1, stream, 0, 0)``, exactly as ``numpy.random.Philox`` lays out its
-``random_raw`` output. On NumPy the words come from NumPy's own C Philox; on CuPy one
-kernel computes the same blocks and transforms them on the device (see
-``_random_kernels``). So any part of a tensor (``index=``) equals that part of the
-whole, bit for bit, and uniform draws are bit-identical on both backends.
+Values are a function of ``(key, stream, element index)`` alone. The raw bits are
+Philox4x64-10 words laid out exactly as ``numpy.random.Philox``'s ``random_raw`` output
+(word ``w`` is word ``w % 4`` of the block at counter ``(w // 4 + 1, stream, 0, 0)``):
+element ``i`` of a float64 tensor uses word ``i``; element ``i`` of a float16/float32
+tensor uses the low (even ``i``) or high (odd ``i``) 32 bits of word ``i // 2``. On NumPy
+the words come from NumPy's own C Philox; on CuPy one kernel computes the same blocks
+and transforms them on the device (see ``_random_kernels``, ``_random_f32``,
+``_random_f64``). So any part of a tensor (``index=``) equals that part of the whole,
+bit for bit; 16/32-bit draws and float64 uniform draws are bit-identical on both
+backends, float64 normal draws within 1 ulp.
 
 A tensor's key comes from ``(global seed, number of keys drawn since set_seed)``
 through ``numpy.random.SeedSequence``, so neighbouring tensors are independent.
