@@ -1075,6 +1075,34 @@ def test_gpu_whole_tensors_match_numpy(name, args, dtype):
             assert np.mean(gpu == cpu) > 0.84
 
 
+WIDE_CASES = [  # what float32 arithmetic cannot carry: drawn as float64, rounded once
+    ("truncated_normal", (0.0, 1.0, 12.0, 13.0)), ("uniform", (-3e38, 3e38)),
+    ("normal", (0.0, 1e39)),
+]
+
+
+@pytest.mark.parametrize("name,args", WIDE_CASES)
+def test_parameters_beyond_float32_draw_as_float64_rounded_once(name, args):
+    fn = getattr(_random, name)
+    narrow = fn(KEY, (5000,), np.float32, *args)
+    with np.errstate(over="ignore"):
+        wide = fn(KEY, (5000,), np.float64, *args).astype(np.float32)
+    if name != "normal":
+        lo, hi = args[-2:]
+        wide = np.clip(wide, np.float32(lo), np.nextafter(np.float32(hi), np.float32(0))
+                       if name == "uniform" else np.float32(hi))
+    assert narrow.tobytes() == wide.tobytes()
+    finite = narrow[np.isfinite(narrow)]
+    assert finite.size > 1000 and np.unique(finite).size > 1000
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name,args", WIDE_CASES)
+def test_gpu_parameters_beyond_float32_match_numpy(name, args):
+    gpu, cpu = _both(name, args, (4096,), np.float32)
+    assert ulp_distance(np.nan_to_num(gpu), np.nan_to_num(cpu)) <= 1
+
+
 @pytest.mark.gpu
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("name,args", GPU_CASES[:3])
