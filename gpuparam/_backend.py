@@ -385,8 +385,18 @@ def raw_kernel(source: str, name: str, options: tuple[str, ...] = ()) -> Any:
     return cupy.RawKernel(source, name, options=("--std=c++17",) + options)
 
 
-def nvrtc_compile(source: str, options: tuple[str, ...] = ()) -> bytes:
-    """Compile CUDA ``source`` to PTX with NVRTC; needs no GPU, only CuPy and libnvrtc.
+def nvrtc_compile(source: str, options: tuple[str, ...] = (), *,
+                  arch: str = "compute_90") -> bytes:
+    """Compile CUDA ``source`` with NVRTC as CuPy's ``RawKernel`` would; needs no GPU.
+
+    The options are those ``raw_kernel`` gives CuPy (``--std=c++17`` and ``options``),
+    then the target, then the ``-ftz=true`` that CuPy appends to every compile (NVRTC
+    keeps the last of conflicting flags, so this is the build a GPU really runs).
+
+    Args:
+        source: CUDA C++ source.
+        options: Extra NVRTC options.
+        arch: ``compute_XX`` returns PTX; ``sm_XX`` returns a cubin (as CuPy builds it).
 
     Raises:
         RuntimeError: If CuPy or NVRTC is missing, or the source does not compile (the
@@ -402,10 +412,11 @@ def nvrtc_compile(source: str, options: tuple[str, ...] = ()) -> bytes:
         raise RuntimeError(f"nvrtc_compile: NVRTC is not usable ({exc})") from exc
     try:
         try:
-            nvrtc.compileProgram(program, ["--std=c++17", "-arch=compute_80", *options])
+            nvrtc.compileProgram(program, ["--std=c++17", *options, f"-arch={arch}",
+                                           "-ftz=true"])
         except Exception as exc:
             log = nvrtc.getProgramLog(program)
             raise RuntimeError(f"nvrtc_compile: compilation failed:\n{log}") from exc
-        return nvrtc.getPTX(program)
+        return nvrtc.getCUBIN(program) if arch.startswith("sm_") else nvrtc.getPTX(program)
     finally:
         nvrtc.destroyProgram(program)

@@ -1,12 +1,15 @@
 """Seeds, random keys and gpuparam's counter-based generator, on either backend.
 
-Values are a function of ``(key, stream, element index)`` alone: element ``i`` of a
-tensor uses word ``i % 4`` of the Philox4x64-10 block at counter
-``(i // 4 + 1, stream, 0, 0)``, exactly as ``numpy.random.Philox`` lays out its
-``random_raw`` output. On NumPy the words come from NumPy's own C Philox; on CuPy one
-kernel computes the same blocks and transforms them on the device (see
-``_random_kernels``). So any part of a tensor (``index=``) equals that part of the
-whole, bit for bit, and uniform draws are bit-identical on both backends.
+Values are a function of ``(key, stream, element index)`` alone. The raw bits are
+Philox4x64-10 words laid out exactly as ``numpy.random.Philox``'s ``random_raw`` output
+(word ``w`` is word ``w % 4`` of the block at counter ``(w // 4 + 1, stream, 0, 0)``):
+element ``i`` of a float64 tensor uses word ``i``; element ``i`` of a float16/float32
+tensor uses the low (even ``i``) or high (odd ``i``) 32 bits of word ``i // 2``. On NumPy
+the words come from NumPy's own C Philox; on CuPy one kernel computes the same blocks
+and transforms them on the device (see ``_random_kernels``, ``_random_f32``,
+``_random_f64``). So any part of a tensor (``index=``) equals that part of the whole,
+bit for bit; 16/32-bit draws and float64 uniform draws are bit-identical on both
+backends, float64 normal draws within 1 ulp.
 
 A tensor's key comes from ``(global seed, number of keys drawn since set_seed)``
 through ``numpy.random.SeedSequence``, so neighbouring tensors are independent.
@@ -166,7 +169,7 @@ def _layout(shape: tuple[int, ...], index: tuple[slice, ...]) -> tuple[int, list
 
 # ----------------------------------------------------------------------------- public
 
-_DTYPES = tuple(_k.UNIFORM_SHIFT)
+_DTYPES = _k.DTYPES
 
 
 def _check_dtype(where: str, dtype: Any) -> np.dtype:
@@ -202,7 +205,19 @@ def _bounds(where: str, dtype: np.dtype, lo: float, hi: float, hi_open: bool,
     return float(low), float(high)
 
 
-_Params = Callable[[np.dtype], tuple[tuple[float, ...], Optional[tuple[float, float]]]]
+_Clamp = Optional[tuple[float, float]]
+# params(dtype) -> (kernel parameters, clamp, wide): ``wide`` asks a 16/32-bit draw to be
+# made as float64 (its layout and transform) and rounded once, for parameters that
+# float32 arithmetic cannot carry (see ``_narrow``).
+_Params = Callable[[np.dtype], tuple[tuple[float, ...], _Clamp, bool]]
+_F32_MAX = float(np.finfo(np.float32).max)
+
+
+def _narrow(*values: float) -> tuple[float, ...] | None:
+    """Return ``values`` rounded to float32, or ``None`` if one of them overflows."""
+    if any(abs(v) > _F32_MAX for v in values):
+        return None
+    return tuple(float(np.float32(v)) for v in values)
 
 
 def _draw(where: str, dist: str, key: Any, shape: Any, dtype: Any, index: Any, stream: Any,
@@ -217,12 +232,29 @@ def _draw(where: str, dist: str, key: Any, shape: Any, dtype: Any, index: Any, s
         index = normalize_index(shape, index)
     except (TypeError, ValueError) as exc:
         raise type(exc)(str(exc).replace("normalize_index:", f"{where}:", 1)) from None
-    values, clamp = params(dtype)
+    values, clamp, wide = params(dtype)
     xp = _backend.active_array_module()
-    out = xp.empty(tuple(len(range(s.start, s.stop, s.step)) for s in index), dtype)
+    result_shape = tuple(len(range(s.start, s.stop, s.step)) for s in index)
+    if wide and dtype != np.float64:
+        values, _, _ = params(np.dtype(np.float64))
+        out = _generate(dist, key, stream, xp, result_shape, np.dtype(np.float64),
+                        _layout(shape, index), values, None)
+        with np.errstate(over="ignore"):  # overflow gives inf, on both backends
+            out = out.astype(dtype)
+        if clamp is not None:
+            xp.minimum(out, dtype.type(clamp[1]), out=out)
+            xp.maximum(out, dtype.type(clamp[0]), out=out)
+        return out
+    return _generate(dist, key, stream, xp, result_shape, dtype, _layout(shape, index),
+                     values, clamp)
+
+
+def _generate(dist: str, key: Key, stream: int, xp: Any, result_shape: tuple[int, ...],
+              dtype: np.dtype, layout: Any, values: tuple[float, ...], clamp: _Clamp) -> Any:
+    out = xp.empty(result_shape, dtype)
     if out.size:
         generate = _k.numpy_generate if xp is np else _k.cupy_generate
-        generate(dist, key, stream, out, _layout(shape, index), values, clamp)
+        generate(dist, key, stream, out, layout, values, clamp)
     return out
 
 
@@ -230,11 +262,12 @@ def uniform(key: Key, shape: tuple[int, ...], dtype: Any, low: float = 0.0,
             high: float = 1.0, *, index: Any = None, stream: int = 0) -> Any:
     """Return uniform draws on ``[low, high)`` shaped like ``np.empty(shape)[index]``.
 
-    ``low + (high - low) * u`` with ``u`` from the top 24 bits (float16/32) or 53 bits
-    (float64) of each word, computed in float64 and rounded once to ``dtype``; a value
-    that rounds up to ``high`` becomes the largest ``dtype`` value below it.
-    ``low == high`` gives ``low`` everywhere (it must be a ``dtype`` value then).
-    Bit-identical on NumPy and CuPy.
+    float64: ``k * scale + low`` with ``k`` the top 53 bits of a 64-bit word and
+    ``scale = (high - low) * 2**-53``, in float64. float16/float32: the same with ``k``
+    the top 24 bits of a 32-bit half-word, in float32 (``scale`` and ``low`` rounded to
+    float32 first), then rounded once more for float16. A value that rounds up to
+    ``high`` becomes the largest ``dtype`` value below it. ``low == high`` gives ``low``
+    everywhere (it must be a ``dtype`` value then). Bit-identical on NumPy and CuPy.
 
     Args:
         key: The tensor's key (``next_key()``).
@@ -259,16 +292,22 @@ def uniform(key: Key, shape: tuple[int, ...], dtype: Any, low: float = 0.0,
     if not math.isfinite(high - low):
         raise value_error(where, "high", high, f"within float64 range of low ({low!r})")
 
-    def params(dtype: np.dtype) -> tuple[tuple[float, ...], tuple[float, float] | None]:
+    def params(dtype: np.dtype) -> tuple[tuple[float, ...], _Clamp, bool]:
         clamp = _bounds(where, dtype, low, high, low < high, "(low, high)")
-        if low == high:
-            return (0.0, low), clamp
-        bits = 64 - _k.UNIFORM_SHIFT[dtype]
-        scale = (high - low) * 2.0 ** -bits
-        # rounding is monotone: clamp only if the extreme draws can round outside
-        top = float(dtype.type(low + scale * float((1 << bits) - 1)))
-        needed = top > clamp[1] or float(dtype.type(low)) < clamp[0]
-        return (scale, low), clamp if needed else None
+        clamp = (clamp[0] + 0.0, clamp[1] + 0.0)   # no -0.0: min/max may order zeros
+        # rounding is monotone: clamp only if the extreme draws can fall outside
+        if dtype == np.float64:
+            scale = (high - low) * 2.0 ** -53
+            needed = low + scale * float((1 << 53) - 1) > clamp[1] or low < clamp[0]
+            return (scale, low), clamp if needed else None, False
+        if _narrow(high - low, low) is None:
+            return (), clamp, True
+        shift = 0 if (high - low) * 2.0 ** -24 >= 2.0 ** -126 else 64
+        scale32 = np.float32((high - low) * 2.0 ** (shift - 24))
+        low32, down = np.float32(low), np.float32(2.0 ** -shift)
+        top = float(np.float32(np.float32(np.float32(2 ** 24 - 1) * scale32) * down) + low32)
+        needed = top > clamp[1] or float(low32) < clamp[0]
+        return (float(scale32), float(low32), float(down)), clamp if needed else None, False
 
     return _draw(where, "uniform", key, shape, dtype, index, stream, params)
 
@@ -277,10 +316,14 @@ def normal(key: Key, shape: tuple[int, ...], dtype: Any, mean: float = 0.0, std:
            *, index: Any = None, stream: int = 0) -> Any:
     """Return normal draws ``N(mean, std**2)`` shaped like ``np.empty(shape)[index]``.
 
-    Inverse-CDF sampling: ``u = (k + 0.5) * 2**-52`` from the top 52 bits ``k`` of each
-    word, ``x = ppnd16(u)`` (Wichura's AS241) in float64, then ``mean + std * x``
-    rounded once. NumPy and CuPy agree bit for bit except where ``log`` is used
-    (``|u - 0.5| > 0.425``), and within 1 ulp of float32 there.
+    Inverse-CDF sampling. float64: ``u = (k + 0.5) * 2**-52`` from the top 52 bits ``k``
+    of a 64-bit word, ``x = ppnd16(u)`` (Wichura's AS241), ``x * std + mean``, in float64;
+    NumPy and CuPy agree bit for bit except where ``log`` is used (``|u - 0.5| > 0.425``),
+    and within 1 ulp there. float16/float32: from a 32-bit half-word, a sign bit and the
+    tail mass ``t = (2m + 1) * 2**-33`` of the other 31 bits, the quantile in float32 with
+    gpuparam's own logarithm (see ``_random_f32``), ``x * std + mean`` in float32 (``mean``
+    and ``std`` rounded to float32 first): bit-identical on NumPy and CuPy, within 4e-7
+    relative of the exact quantile, ``|x| <= 6.34``.
 
     Args:
         key, shape, dtype, index, stream: As for ``uniform``.
@@ -293,8 +336,12 @@ def normal(key: Key, shape: tuple[int, ...], dtype: Any, mean: float = 0.0, std:
     """
     mean = check_real("normal", "mean", mean)
     std = check_real("normal", "std", std, non_negative=True)
-    return _draw("normal", "normal", key, shape, dtype, index, stream,
-                 lambda dtype: ((mean, std), None))
+
+    def params(dtype: np.dtype) -> tuple[tuple[float, ...], _Clamp, bool]:
+        narrow = (mean, std) if dtype == np.float64 else _narrow(mean, std)
+        return narrow or (), None, narrow is None
+
+    return _draw("normal", "normal", key, shape, dtype, index, stream, params)
 
 
 def _phi(x: float) -> float:
@@ -308,9 +355,15 @@ def truncated_normal(key: Key, shape: tuple[int, ...], dtype: Any, mean: float =
 
     Exact inverse-CDF sampling, never clipping: with ``alpha, beta = (a - mean) / std,
     (b - mean) / std``, ``p = Phi(alpha) + u * (Phi(beta) - Phi(alpha))`` and
-    ``x = ppnd16(p)``. An interval above the mean is mirrored below it first, so that
-    upper-tail intervals keep full precision. Rounding-level overshoot is clamped to
-    the bounds (after rounding to ``dtype``), the same on both backends.
+    ``x = Phi^-1(p)``. An interval above the mean is mirrored below it first. float64:
+    ``u`` from 52 bits and AS241 in float64, as for ``normal``. float16/float32: ``u``
+    from a 32-bit half-word, both tails of ``p`` (``Phi(alpha) + u d`` and
+    ``Phi(-beta) + (1 - u) d``, ``d`` the interval's mass, computed in float64 and
+    rounded to float32) and the float32 quantile of ``normal``; bit-identical on NumPy
+    and CuPy. An interval of mass below ``2**-90`` (or parameters beyond the float32
+    range) is drawn as float64 and rounded once (within 1 ulp across backends, as
+    float64 normal draws are). Rounding-level overshoot is clamped
+    to the bounds (values of ``dtype``), the same on both backends.
 
     Args:
         key, shape, dtype, index, stream: As for ``uniform``.
@@ -339,6 +392,7 @@ def truncated_normal(key: Key, shape: tuple[int, ...], dtype: Any, mean: float =
         if not a <= mean <= b:
             raise value_error(where, "mean", mean, f"within [a, b] = [{a!r}, {b!r}] when std is 0")
         args: tuple[float, ...] = (mean, 0.0, 0.25, 0.5)
+        args32: tuple[float, ...] | None = (mean, 0.0, 0.25, 0.25, 0.5)
     else:
         alpha, beta = (a - mean) / std, (b - mean) / std
         mirror = alpha > -beta       # the interval's centre lies above the mean
@@ -352,8 +406,13 @@ def truncated_normal(key: Key, shape: tuple[int, ...], dtype: Any, mean: float =
         else:
             d = 0.5 * (math.erf(hi / math.sqrt(2.0)) - math.erf(lo / math.sqrt(2.0)))
         args = (mean, -std if mirror else std, plo, d)
+        qhi = 0.5 * math.erfc(hi / math.sqrt(2.0))    # Phi(-hi), without cancellation
+        args32 = None if d < 2.0 ** -90 else (mean, args[1], plo, qhi, d)
 
-    def params(dtype: np.dtype) -> tuple[tuple[float, ...], tuple[float, float] | None]:
-        return args, _bounds(where, dtype, a, b, False, "(a, b)")
+    def params(dtype: np.dtype) -> tuple[tuple[float, ...], _Clamp, bool]:
+        clamp = _bounds(where, dtype, a, b, False, "(a, b)")
+        clamp = (clamp[0] + 0.0, clamp[1] + 0.0)   # no -0.0: min/max may order zeros
+        narrow = args if dtype == np.float64 else args32 and _narrow(*args32)
+        return narrow or (), clamp, narrow is None
 
     return _draw(where, "truncnorm", key, shape, dtype, index, stream, params)
