@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend
+from . import _backend, _parameter_layout
 from ._dtype import DType, can_cast_safely
 from ._errors import check_bool, type_error, value_error
 from ._initializer import Initializer, initializer
@@ -156,7 +156,10 @@ class Parameter(Tensor):
         Thread-safe: concurrent callers allocate one buffer and see the same values.
 
         Args:
-            layout: MindSpore's parallel layout; not supported (use ``index``).
+            layout: MindSpore's parallel layout ``(dev_mat, tensor_map, slice_shape,
+                field_size, uniform_split, opt_shard_group)``: this rank's shard, by
+                MindSpore's rank-to-slice rule (needs ``gpuparam.communication.init()``);
+                its values are exactly that slice of the whole tensor.
             set_sliced: Mark the parameter as sliced (also implied by ``index``).
             index: A tuple of slices: materialize only this shard of the whole parameter;
                 its values are exactly ``whole[index]``, ``shape`` becomes the shard's shape
@@ -165,11 +168,14 @@ class Parameter(Tensor):
             stream: A CUDA stream to generate on (GPU); readers wait on its event.
 
         Raises:
-            NotImplementedError: If ``layout`` is given.
+            NotImplementedError: For a layout with ``field_size``, a non-uniform split or an
+                optimizer-shard group.
+            ValueError: If ``layout`` does not fit the shape, or comes with ``index``.
         """
-        if layout is not None:
-            raise NotImplementedError("Parameter.init_data: `layout` (MindSpore's auto-parallel "
-                                      "layout) is not supported; pass `index=` slices instead.")
+        if layout is not None and self._array is None:
+            if index is not None:
+                raise ValueError("Parameter.init_data: give `layout` or `index`, not both.")
+            index = _parameter_layout.layout_index(self._shape, layout, _parameter_layout.world_rank)
         check_bool("Parameter.init_data", "set_sliced", set_sliced)
         was_lazy = self._array is None
         super().init_data(index=index, stream=stream)
