@@ -183,3 +183,19 @@ def test_sharded_init_is_identical_at_world_sizes_2_and_3():
     for name, want in expected.items():
         want = want.view(np.uint16) if want.dtype.name == "bfloat16" else want
         assert two[name].tobytes() == three[name].tobytes() == want.tobytes(), name
+
+
+@pytest.mark.mpi
+def test_distributed_init_example_on_three_ranks():
+    import subprocess
+    import sys
+
+    command = [mpi_launch.require_mpi(), "-n", "3", sys.executable,
+               str(mpi_launch.ROOT / "examples" / "distributed_init.py")]
+    proc = subprocess.run(command, capture_output=True, text=True, env=mpi_launch.env(),
+                          timeout=mpi_launch.TIMEOUT_S, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "world size 3, backend mpi", "rank 0 holds fc1.weight rows 34 of 100",
+        "broadcast from rank 0: ['scale']", "scale values across ranks: [0.5]",
+        "gathered shards == single-process weights: True"]
