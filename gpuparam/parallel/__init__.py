@@ -13,5 +13,7 @@ from __future__ import annotations
 from ._replicas import broadcast_parameters as broadcast_parameters
 from ._replicas import verify_replicas as verify_replicas
 from ._shard import shard_slices as shard_slices
+from ._sharded import load_sharded as load_sharded, save_sharded as save_sharded
 
-__all__ = ["broadcast_parameters", "shard_slices", "verify_replicas"]
+__all__ = ["broadcast_parameters", "load_sharded", "save_sharded", "shard_slices",
+           "verify_replicas"]

@@ -56,12 +56,13 @@ def _check_src(where: str, world: Any, src: Any) -> int:
 
 
 def _layout_mismatch(where: str, infos: list[list[tuple]], reference: int) -> None:
-    """Raise ValueError if some rank's (name, shape, dtype) list differs from ``reference``'s."""
-    expected = [entry[:3] for entry in infos[reference]]
+    """Raise ValueError if some rank's parameters (names, shapes, dtypes) differ from
+    ``reference``'s; the order of declaration may differ."""
+    expected = {entry[:3] for entry in infos[reference]}
     for rank, plan in enumerate(infos):
-        got = [entry[:3] for entry in plan]
+        got = {entry[:3] for entry in plan}
         if got != expected:
-            diff = sorted(set(got) ^ set(expected), key=str)[:4]
+            diff = sorted(got ^ expected, key=str)[:4]
             raise ValueError(f"{where}: rank {rank} has other parameters than rank {reference} "
                              f"(names, shapes or dtypes differ; e.g. {diff}); every rank must "
                              "build the same network.")
@@ -101,11 +102,14 @@ def broadcast_parameters(cell: Cell, src: int = 0) -> list[str]:
     if len(sources) > 1:
         raise ValueError(f"{where}: `src` must be the same on every rank, got {sources}.")
     _layout_mismatch(where, [info[1] for info in infos], src)
-    keyed_everywhere = [all(info[1][i][3] for info in infos) for i in range(len(params))]
-    to_send = [p for p, keyed in zip(params, keyed_everywhere) if not keyed]
-    for param, keyed in zip(params, keyed_everywhere):
-        if keyed:
-            param.init_data()
+    keyed_on = [{name: keyed for name, _, _, keyed in info[1]} for info in infos]
+    by_name = {p.name: p for p in params}
+    to_send = []
+    for name, _, _, _ in infos[src][1]:  # src's order, so that the buckets agree
+        if all(keyed[name] for keyed in keyed_on):
+            by_name[name].init_data()
+        else:
+            to_send.append(by_name[name])
     for bucket in _buckets(to_send):
         _send_bucket(world, bucket, src)
     return [p.name for p in to_send]
