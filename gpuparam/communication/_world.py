@@ -64,7 +64,7 @@ class _SelfWorld:
         return [item]
 
     def broadcast(self, array: Any, shape: tuple[int, ...], dtype: np.dtype, root: int) -> Any:
-        return array.copy()
+        return array
 
     def all_reduce(self, array: Any, op: str) -> Any:
         return array.copy()
@@ -101,8 +101,11 @@ class _MpiWorld:
         return _backend.to_host_pinned(xp.ascontiguousarray(array)), xp
 
     def broadcast(self, array: Any, shape: tuple[int, ...], dtype: np.dtype, root: int) -> Any:
+        """On ``root``, may return ``array`` itself (the root's buffer is only read)."""
         if self.rank == root:
-            host, xp = self._staged(array)
+            xp = _backend.get_array_module(array)
+            host = (array if xp is np and array.flags.c_contiguous
+                    else self._staged(array)[0])
         else:
             xp = _backend.active_array_module() if array is None else _backend.get_array_module(array)
             host = np.empty(shape, dtype)
@@ -150,7 +153,7 @@ class _NcclWorld:
         xp = _backend.active_array_module() if array is None else _backend.get_array_module(array)
         if xp is np:
             return self._control.broadcast(array, shape, dtype, root)
-        out = xp.ascontiguousarray(array).copy() if self.rank == root else xp.empty(shape, dtype)
+        out = xp.ascontiguousarray(array) if self.rank == root else xp.empty(shape, dtype)
         _backend.nccl_broadcast(self._comm, out, root)
         return out
 

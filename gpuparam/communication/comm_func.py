@@ -108,8 +108,11 @@ def broadcast(tensor: Tensor, src: int = 0) -> Tensor:
         raise ValueError(f"{where}: rank(s) {wrong} passed a tensor whose (shape, dtype) differs "
                          f"from rank {src}'s {expected}: {[infos[r][0] for r in wrong]}.")
     shape, dtype = expected[0], tensor.dtype.numpy_dtype
-    array = tensor._read() if world.rank == src else None
-    return Tensor._from_array(world.broadcast(array, shape, dtype, src))
+    if world.rank != src:
+        return Tensor._from_array(world.broadcast(None, shape, dtype, src))
+    array = tensor._read()
+    result = world.broadcast(array, shape, dtype, src)
+    return Tensor._from_array(result.copy() if result is array else result)
 
 
 def all_reduce(tensor: Tensor, op: str = ReduceOp.SUM) -> Tensor:
