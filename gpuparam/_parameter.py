@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, _parameter_layout
+from . import _backend, _parameter_layout, _random
 from ._dtype import DType, can_cast_safely
 from ._errors import check_bool, type_error, value_error
 from ._initializer import Initializer, initializer
@@ -183,6 +183,8 @@ class Parameter(Tensor):
             self._materialized_lazily = True
             if index is not None:
                 self.sliced = True
+                # Where the shard sits in the whole tensor (parallel.save_sharded needs it).
+                self._shard_index = _random.normalize_index(self._full_shape or (), index)
         if set_sliced:
             self.sliced = True
         return self

@@ -199,3 +199,165 @@ def test_distributed_init_example_on_three_ranks():
         "world size 3, backend mpi", "rank 0 holds fc1.weight rows 34 of 100",
         "broadcast from rank 0: ['scale']", "scale values across ranks: [0.5]",
         "gathered shards == single-process weights: True"]
+
+
+# --------------------------------------------------------------------------- sharded checkpoints
+
+def _mixed_net(seed: int) -> nn.Cell:
+    gpuparam.set_seed(seed)
+    net = nn.Cell()
+    net.w = Parameter(initializer(Normal(), (6, 4), gpuparam.float32))
+    net.h = Parameter(initializer(Normal(), (3,), gpuparam.bfloat16))
+    net.i = Parameter(Tensor(np.arange(6, dtype=np.int16).reshape(2, 3) * seed))
+    net.b = Parameter(Tensor(np.array([True, seed % 2 == 0])))
+    net.s = Parameter(Tensor(np.array(seed, np.uint64)))      # 0-d
+    net.e = Parameter(Tensor(np.zeros((0, 2), np.float64)))   # empty
+    return net
+
+
+def test_sharded_checkpoint_round_trip_in_one_process(world, tmp_path):
+    saved = _mixed_net(1)
+    parallel.save_sharded(saved, tmp_path / "ckpt")
+    files = sorted(p.name for p in (tmp_path / "ckpt").iterdir())
+    assert files == ["model-00001-of-00001.safetensors", "model.safetensors.index.json"]
+    fresh = _mixed_net(2)
+    extra = nn.Cell()
+    extra.only_here = Parameter(Tensor([1.0]))
+    assert parallel.load_sharded(fresh, tmp_path / "ckpt") == []
+    for a, b in zip(fresh.get_parameters(), saved.get_parameters()):
+        assert a.dtype == b.dtype and a.asnumpy().tobytes() == b.asnumpy().tobytes(), a.name
+    smaller = nn.Cell()
+    smaller.w = Parameter(initializer(Normal(), (6, 4), gpuparam.float32))
+    assert parallel.load_sharded(smaller, tmp_path / "ckpt") == ["h", "i", "b", "s", "e"]
+    np.testing.assert_array_equal(smaller.w.asnumpy(), saved.w.asnumpy())
+
+
+def test_shard_files_are_plain_safetensors(world, tmp_path):
+    safetensors_numpy = pytest.importorskip("safetensors.numpy", reason="the independent reader")
+    saved = _mixed_net(1)
+    del saved.h  # NumPy's safetensors reader has no bfloat16
+    parallel.save_sharded(saved, tmp_path)
+    loaded = safetensors_numpy.load_file(tmp_path / "model-00001-of-00001.safetensors")
+    assert sorted(loaded) == ["b", "e", "i", "s", "w"]
+    for name, array in loaded.items():
+        np.testing.assert_array_equal(array, saved.parameters_dict()[name].asnumpy())
+
+
+def test_a_reshard_loads_each_ranks_part(world, tmp_path, monkeypatch):
+    """One process plays the ranks: saved as 3 shards of rank 0-of-1 is not possible, so the
+    pieces of a 1-rank save are read into row shards of a 3-rank layout."""
+    saved = _mixed_net(1)
+    parallel.save_sharded(saved, tmp_path)
+    for rank in range(3):
+        net = _mixed_net(2)
+        net.w.init_data(index=parallel.shard_slices((6, 4), rank, 3))
+        parallel.load_sharded(net, tmp_path)
+        assert net.w.sliced and net.w.shape == (2, 4)
+        np.testing.assert_array_equal(net.w.asnumpy(),
+                                      saved.w.asnumpy()[parallel.shard_slices((6, 4), rank, 3)])
+
+
+def test_a_failed_load_changes_nothing(world, tmp_path):
+    parallel.save_sharded(_mixed_net(1), tmp_path)
+    net = _mixed_net(2)
+    net.w = Parameter(Tensor(np.ones((5, 4), np.float32)), name="w")
+    before = {p.name: p.asnumpy() for p in net.get_parameters()}
+    with pytest.raises(ValueError, match=r"'w' is \(6, 4\) float32 in the checkpoint but \(5, 4\)"):
+        parallel.load_sharded(net, tmp_path)
+    for p in net.get_parameters():
+        np.testing.assert_array_equal(p.asnumpy(), before[p.name])
+    net.missing = Parameter(Tensor([1.0]))
+    with pytest.raises(ValueError, match=r"has no \['missing'\]"):
+        parallel.load_sharded(net, tmp_path)
+    with pytest.raises(ValueError, match="does not exist: no complete sharded checkpoint"):
+        parallel.load_sharded(net, tmp_path / "nothing")
+
+
+def test_an_interrupted_save_keeps_the_old_index_and_is_refused(world, tmp_path, monkeypatch):
+    from gpuparam.parallel import _sharded
+
+    parallel.save_sharded(_mixed_net(1), tmp_path)
+    index = (tmp_path / _sharded.INDEX_NAME).read_bytes()
+
+    def crash(*args):
+        raise OSError("disk full")
+    monkeypatch.setattr(_sharded, "_write_index", crash)
+    with pytest.raises(RuntimeError, match="could not write the index.*disk full"):
+        parallel.save_sharded(_mixed_net(3), tmp_path)
+    assert (tmp_path / _sharded.INDEX_NAME).read_bytes() == index
+    assert not list(tmp_path.glob(".*tmp"))
+    with pytest.raises(ValueError, match="belongs to another save .* was interrupted"):
+        parallel.load_sharded(_mixed_net(2), tmp_path)
+
+
+def test_a_failed_shard_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    from gpuparam.parallel import _safetensors
+
+    target = tmp_path / "x.safetensors"
+    _safetensors.write(target, [("a", (2,), np.dtype(np.float32), lambda: np.ones(2, np.float32))], {})
+    old = target.read_bytes()
+
+    def fail():
+        raise RuntimeError("generator failed")
+    with pytest.raises(RuntimeError, match="generator failed"):
+        _safetensors.write(target, [("a", (2,), np.dtype(np.float32), fail)], {})
+    assert target.read_bytes() == old and sorted(tmp_path.iterdir()) == [target]
+
+
+@pytest.mark.parametrize(("header", "text"), [
+    (b"\xff" * 8, "header length"),
+    (None, "is not JSON"),
+    ({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+      "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}, "overlap"),
+    ({"a": {"dtype": "Q7", "shape": [2], "data_offsets": [0, 8]}}, "no known dtype"),
+    ({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}, "needs 12 bytes"),
+    ({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}, "beyond the 12 bytes"),
+    ([1, 2], "not a JSON object"),
+])
+def test_hostile_shard_files_are_refused_before_allocating(tmp_path, header, text):
+    import json
+    import struct
+
+    from gpuparam.parallel import _safetensors
+
+    path = tmp_path / "bad.safetensors"
+    if isinstance(header, bytes):
+        path.write_bytes(header + b"{}")
+    else:
+        raw = b"{not json" if header is None else json.dumps(header).encode()
+        path.write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(12 if "beyond" in text else 16))
+    with pytest.raises(ValueError, match="is not a valid safetensors file") as info:
+        _safetensors.Reader(path)
+    assert text in str(info.value)
+
+
+def test_an_index_naming_other_files_is_refused(world, tmp_path):
+    import json
+
+    from gpuparam.parallel import _sharded
+
+    parallel.save_sharded(_mixed_net(1), tmp_path)
+    index = json.loads((tmp_path / _sharded.INDEX_NAME).read_text())
+    index["shards"]["w"]["pieces"][0]["file"] = "../../etc/passwd"
+    (tmp_path / _sharded.INDEX_NAME).write_text(json.dumps(index))
+    with pytest.raises(ValueError, match="is not a gpuparam-sharded/1 index"):
+        parallel.load_sharded(_mixed_net(2), tmp_path)
+
+
+def test_sharded_saves_refuse_what_they_cannot_reshard(world, tmp_path):
+    net = nn.Cell()
+    net.w = Parameter(Tensor([1.0]), layerwise_parallel=True)
+    with pytest.raises(NotImplementedError, match="'w' has layerwise_parallel=True"):
+        parallel.save_sharded(net, tmp_path)
+    net = nn.Cell()
+    net.w = Parameter(initializer(Normal(), (6, 4), gpuparam.float32))
+    net.w.init_data(index=(slice(0, 3),))  # half of it, in a world of one rank
+    with pytest.raises(ValueError, match=r"shards of 'w' do not tile its shape \(6, 4\)"):
+        parallel.save_sharded(net, tmp_path)
+    net.w2 = Parameter(initializer(Normal(), (6, 4), gpuparam.float32))
+    net.w2.init_data(index=(slice(0, 6, 2),))
+    with pytest.raises(NotImplementedError, match="strided"):
+        parallel.save_sharded(net, tmp_path)
+    with pytest.raises(TypeError, match="save_sharded: `directory` must be a str or os.PathLike"):
+        parallel.save_sharded(_mixed_net(1), 3)
+    assert list(tmp_path.iterdir()) == []

@@ -16,7 +16,8 @@ from .._errors import check_int, type_error, value_error
 from .._tensor import Tensor
 from . import _world
 
-_ERROR_TYPES = {"TypeError": TypeError, "ValueError": ValueError}
+_ERROR_TYPES = {"TypeError": TypeError, "ValueError": ValueError,
+                "NotImplementedError": NotImplementedError}
 
 
 class ReduceOp:
@@ -41,7 +42,7 @@ def _agree(where: str, world: Any, error: Exception | None, info: Any) -> list[A
             raise error
         rank, (kind, message) = failed[0]
         raise _ERROR_TYPES.get(kind, RuntimeError)(
-            f"{where}: rank {rank} was given bad input, so no rank ran the collective: {message}")
+            f"{where}: rank {rank} failed, so every rank stops here: {message}")
     return [report[1] for report in reports]
 
 

@@ -5,7 +5,8 @@ Each rank can materialize only its shard of a lazy parameter
 MindSpore's ``init_data(layout=...)``), and gets exactly that slice of the tensor a
 single process would build, at any world size, with no communication.
 ``broadcast_parameters`` sends only the data that has no random key;
-``verify_replicas`` compares digests. Needs ``gpuparam.communication.init()``.
+``verify_replicas`` compares digests; ``save_sharded``/``load_sharded`` write and read
+per-rank safetensors shards at any world size. Needs ``gpuparam.communication.init()``.
 """
 
 from __future__ import annotations
