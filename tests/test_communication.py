@@ -132,6 +132,25 @@ def test_nccl_world_of_one_gpu():
             comm.release()
 
 
+@pytest.mark.gpu
+def test_cupy_tensors_over_mpi_go_through_pinned_host_memory():
+    mpi_launch.require_mpi()
+    code = ("import numpy as np, cupy, gpuparam\n"
+            "from gpuparam import communication as comm\n"
+            "from gpuparam.communication import comm_func\n"
+            "comm.init('mpi')\n"
+            "t = gpuparam.Tensor(cupy.arange(6, dtype=cupy.float16).reshape(2, 3))\n"
+            "for r in (comm_func.broadcast(t), comm_func.all_reduce(t, 'max'),\n"
+            "          comm_func.all_gather_into_tensor(t)):\n"
+            "    assert isinstance(r._read(), cupy.ndarray)\n"
+            "    np.testing.assert_array_equal(r.asnumpy(), np.arange(6, dtype=np.float16).reshape(2, 3))\n"
+            "print('ok')\n")
+    env = {**mpi_launch.env(), "GPUPARAM_BACKEND": "cupy"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+    assert proc.returncode == 0 and proc.stdout.split() == ["ok"], proc.stderr
+
+
 # --------------------------------------------------------------------------- processes
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
