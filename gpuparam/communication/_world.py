@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _backend
+from .. import _backend, _parameter_layout
 from . import _mpi
 
 REDUCE_OPS = ("sum", "max", "min", "prod")
@@ -251,8 +251,6 @@ def stop() -> None:
 def _register_rank(rank: int | None) -> None:
     # The parameter layer sits below communication and may not import it; it learns the
     # rank (for ``init_data(layout=...)``) from this registration instead.
-    from .. import _parameter_layout
-
     _parameter_layout.world_rank = rank
 
 

@@ -90,7 +90,7 @@ def broadcast_parameters(cell: Cell, src: int = 0) -> list[str]:
     where = "broadcast_parameters"
     world = _world.current(where)
     params: list[Parameter] = []
-    error = None
+    error: Exception | None = None
     try:
         params = _replicated(where, cell)
         src = _check_src(where, world, src)
@@ -181,7 +181,7 @@ def verify_replicas(cell: Cell) -> None:
     where = "verify_replicas"
     world = _world.current(where)
     params: list[Parameter] = []
-    error = None
+    error: Exception | None = None
     try:
         params = _replicated(where, cell)
     except TypeError as exc:

@@ -18,6 +18,7 @@ import math
 import os
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +119,8 @@ def save_sharded(cell: Cell, directory: Any) -> None:
     """
     where = "save_sharded"
     world = _world.current(where)
-    error, pieces = None, []
+    error: Exception | None = None
+    pieces: list[tuple[Parameter, tuple[int, ...], tuple[slice, ...]]] = []
     try:
         path = _directory(where, directory)
         pieces = _pieces(where, cell)
@@ -134,8 +136,7 @@ def save_sharded(cell: Cell, directory: Any) -> None:
             if owners[(p.name, tuple(s.start for s in region), tuple(p.shape))] == world.rank]
     sharding = {p.name: {"global_shape": list(whole), "offsets": [s.start for s in region]}
                 for p, whole, region in mine}
-    tensors = [(p.name, tuple(p.shape), p.dtype.numpy_dtype,
-                lambda p=p: _backend.to_host(p._read())) for p, _, _ in mine]
+    tensors = [(p.name, tuple(p.shape), p.dtype.numpy_dtype, _host_reader(p)) for p, _, _ in mine]
     file_name = _shard_file(world.rank, world.size)
     try:
         size = _safetensors.write(path / file_name, tensors,
@@ -152,6 +153,10 @@ def save_sharded(cell: Cell, directory: Any) -> None:
         except Exception as exc:
             error = RuntimeError(f"{where}: could not write the index in {path}: {exc}")
     _agree(where, world, error, None)
+
+
+def _host_reader(param: Parameter) -> Callable[[], np.ndarray]:
+    return lambda: _backend.to_host(param._read())
 
 
 def _write_index(path: Path, infos: list[Any], owners: dict[tuple, int], sizes: list[int],
@@ -203,7 +208,9 @@ def load_sharded(cell: Cell, directory: Any) -> list[str]:
     """
     where = "load_sharded"
     world = _world.current(where)
-    error, loaded, unexpected = None, [], []
+    error: Exception | None = None
+    loaded: list[tuple[Parameter, np.ndarray]] = []
+    unexpected: list[str] = []
     try:
         path = _directory(where, directory)
         index = _read_index(where, path)
