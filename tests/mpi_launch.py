@@ -10,6 +10,7 @@ Without mpi4py or ``mpiexec`` the tests skip with the reason; ``GPUPARAM_REQUIRE
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import json
@@ -79,16 +80,22 @@ class Launch:
             assert results[name] == "ok", f"rank {rank} of {self.world}, {name}: {results[name]}"
 
 
+def _temporary_directory(prefix: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 @functools.cache
 def shared_directory() -> Path:
     """A directory every launch of this session sees (checkpoints pass between them)."""
-    return Path(tempfile.mkdtemp(prefix="gpuparam-mpi-shared-"))
+    return _temporary_directory("gpuparam-mpi-shared-")
 
 
 @functools.cache
 def launch(world: int | None) -> Launch:
     """Run mpi_checks.py on ``world`` ranks (``None``: plain ``python``, no launcher)."""
-    directory = Path(tempfile.mkdtemp(prefix=f"gpuparam-mpi{world}-"))
+    directory = _temporary_directory(f"gpuparam-mpi{world}-")
     command = [sys.executable, str(CHECKS), str(directory), str(shared_directory())]
     if world is not None:
         command = [require_mpi(), "-n", str(world)] + command
