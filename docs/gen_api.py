@@ -24,7 +24,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 API_MD = ROOT / "docs" / "api.md"
 MODULES = ("gpuparam", "gpuparam.nn", "gpuparam.nn.utils", "gpuparam.ops",
-           "gpuparam.common.initializer")
+           "gpuparam.common.initializer", "gpuparam.communication",
+           "gpuparam.communication.comm_func", "gpuparam.parallel")
 SECTIONS = ("Args", "Arguments", "Returns", "Yields", "Raises", "Attributes", "Example",
             "Examples", "Note", "Notes", "See also")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend
+from . import _backend, _parameter_layout, _random
 from ._dtype import DType, can_cast_safely
 from ._errors import check_bool, type_error, value_error
 from ._initializer import Initializer, initializer
@@ -176,7 +176,10 @@ class Parameter(Tensor):
         Thread-safe: concurrent callers allocate one buffer and see the same values.
 
         Args:
-            layout: MindSpore's parallel layout; not supported (use ``index``).
+            layout: MindSpore's parallel layout ``(dev_mat, tensor_map, slice_shape,
+                field_size, uniform_split, opt_shard_group)``: this rank's shard, by
+                MindSpore's rank-to-slice rule (needs ``gpuparam.communication.init()``);
+                its values are exactly that slice of the whole tensor.
             set_sliced: Mark the parameter as sliced (also implied by ``index``).
             index: A tuple of slices: materialize only this shard of the whole parameter;
                 its values are exactly ``whole[index]``, ``shape`` becomes the shard's shape
@@ -185,11 +188,14 @@ class Parameter(Tensor):
             stream: A CUDA stream to generate on (GPU); readers wait on its event.
 
         Raises:
-            NotImplementedError: If ``layout`` is given.
+            NotImplementedError: For a layout with ``field_size``, a non-uniform split or an
+                optimizer-shard group.
+            ValueError: If ``layout`` does not fit the shape, or comes with ``index``.
         """
-        if layout is not None:
-            raise NotImplementedError("Parameter.init_data: `layout` (MindSpore's auto-parallel "
-                                      "layout) is not supported; pass `index=` slices instead.")
+        if layout is not None and self._array is None:
+            if index is not None:
+                raise ValueError("Parameter.init_data: give `layout` or `index`, not both.")
+            index = _parameter_layout.layout_index(self._shape, layout, _parameter_layout.world_rank)
         check_bool("Parameter.init_data", "set_sliced", set_sliced)
         was_lazy = self._array is None
         super().init_data(index=index, stream=stream)
@@ -197,6 +203,8 @@ class Parameter(Tensor):
             self._materialized_lazily = True
             if index is not None:
                 self.sliced = True
+                # Where the shard sits in the whole tensor (parallel.save_sharded needs it).
+                self._shard_index = _random.normalize_index(self._full_shape or (), index)
         if set_sliced:
             self.sliced = True
         return self

@@ -420,6 +420,15 @@ def test_large_model_default_builds_billions_lazily():
     assert "shard 1/1" in out and "body.0.weight[0:2]" in out
 
 
+def test_distributed_init_runs_as_a_single_process():
+    proc = run_script("distributed_init")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "world size 1, backend self", "rank 0 holds fc1.weight rows 100 of 100",
+        "broadcast from rank 0: ['scale']", "scale values across ranks: [0.5]",
+        "gathered shards == single-process weights: True"]
+
+
 @pytest.mark.skipif(importlib.util.find_spec("matplotlib") is None
                     or importlib.util.find_spec("scipy") is None,
                     reason="plot_initializers needs the plot extra (matplotlib, scipy)")
