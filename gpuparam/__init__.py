@@ -19,6 +19,9 @@ from ._random import get_seed as get_seed, set_seed as set_seed
 from ._tensor import Tensor as Tensor
 
 from . import common as common, context as context, nn as nn, ops as ops  # noqa: E402  (need the layers above)
+from . import train as train  # noqa: E402  (beside nn: checkpoints)
+from .train import (load_checkpoint as load_checkpoint,  # noqa: E402
+                    load_param_into_net as load_param_into_net, save_checkpoint as save_checkpoint)
 
 __version__ = "0.1.0"
 
@@ -33,3 +36,4 @@ __all__ = ["Parameter", "ParameterTuple", "Tensor", "common", "context", "nn", "
            "float32", "float64", "from_dlpack", "get_context", "get_seed", "int16",
            "int32", "int64", "int8", "pytype_to_dtype", "set_context", "set_seed", "stream",
            "uint16", "uint32", "uint64", "uint8"]
+__all__ += ["train", "save_checkpoint", "load_checkpoint", "load_param_into_net"]
