@@ -335,3 +335,21 @@ def test_the_private_safetensors_api_reads_a_byte_range_into_a_preallocated_arra
         rows = np.empty((2, 4), np.float64)
         _safetensors.read_tensor_into(reader, read, "w", rows, byte_range=(2 * 32, 4 * 32))
     np.testing.assert_array_equal(rows, whole[2:4])
+
+
+def test_a_safetensors_file_loaded_as_ckpt_says_which_format_it_is(tmp_path):
+    path = tmp_path / "model.safetensors"
+    gpuparam.save_checkpoint({"a": Tensor([1.0])}, str(path), format="safetensors")
+    with pytest.raises(ValueError, match="format='safetensors'"):
+        gpuparam.load_checkpoint(str(path))
+
+
+def test_a_partial_load_still_checks_the_crc_over_the_records_it_skips(tmp_path):
+    path = tmp_path / "p.ckpt"
+    gpuparam.save_checkpoint({"a": Tensor(np.arange(50, dtype=np.float32)),
+                              "b": Tensor(np.ones(50, np.float32))}, str(path), crc_check=True)
+    raw = bytearray(path.read_bytes())
+    raw[40] ^= 1  # inside a's content
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match="damaged"):
+        gpuparam.load_checkpoint(str(path), choice_func=lambda name: name == "b")

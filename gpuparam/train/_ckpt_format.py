@@ -229,6 +229,9 @@ def walk(reader: Reader, size: int) -> Walk:
             if size - pos == CRC_TRAILER_BYTES and cur.bytes_at(pos, 7, size, "the trailer") == CRC_MAGIC:
                 crc = int.from_bytes(cur.bytes_at(pos + 7, 10, size, "the trailer"), "big")
                 return Walk(entries, pos, crc)
+            if pos == 0 and size > 9 and cur.bytes_at(8, 2, size, "the file") in (b"{\"", b"{}"):
+                raise ValueError(f"{path}: not a MindSpore checkpoint but, by its first bytes, a "
+                                 "safetensors file: pass format='safetensors'.")
             if pos == 0:
                 raise ValueError(f"{path}: not a MindSpore checkpoint: it does not start with a "
                                  f"checkpoint record (first byte 0x{first:02x}). If it was saved "

@@ -117,11 +117,21 @@ class Reader:
 
     def read_exact(self, offset: int, nbytes: int, what: str) -> bytes:
         self.f.seek(offset)
-        data = self.f.read(nbytes)
-        if len(data) != nbytes:
-            raise ValueError(f"{self.path}: {what}: the file ends at byte "
-                             f"{offset + len(data)}, before the {nbytes} bytes it needs.")
-        return data
+        parts, got = [], 0
+        while got < nbytes:  # an unbuffered file may return fewer bytes than asked
+            data = self.f.read(nbytes - got)
+            if not data:
+                raise ValueError(f"{self.path}: {what}: the file ends at byte "
+                                 f"{offset + got}, before the {nbytes} bytes it needs.")
+            parts.append(data)
+            got += len(data)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def drain(self) -> None:
+        """Wait for the copies out of the pinned buffers (before they may be freed)."""
+        for event in self._events:
+            if event is not None:
+                event.synchronize()
 
     def read_into(self, offset: int, nbytes: int, out: Any, byte_offset: int, what: str,
                   crc: int | None = None) -> int | None:
@@ -160,10 +170,13 @@ class Reader:
             if self._events[turn] is not None:
                 self._events[turn].synchronize()
             host = self._pinned[turn][:count]
-            got = self.f.readinto(memoryview(host))
-            if got != count:
-                raise ValueError(f"{self.path}: {what}: the file ends at byte "
-                                 f"{offset + done + got}, before the {nbytes} bytes it needs.")
+            got = 0
+            while got < count:
+                step = self.f.readinto(memoryview(host)[got:])
+                if not step:
+                    raise ValueError(f"{self.path}: {what}: the file ends at byte "
+                                     f"{offset + done + got}, before the {nbytes} bytes it needs.")
+                got += step
             if crc is not None:
                 crc = zlib.crc32(memoryview(host), crc)
             dest[done:done + count].set(host, stream=stream)

@@ -254,7 +254,7 @@ def _new_parameter(array: Any, name: str) -> Parameter:
 def _load_ckpt(path: str, select: Callable[[str], bool], crc_check: bool) -> dict[str, Any]:
     xp = _backend.active_array_module()
     out: dict[str, Any] = {}
-    with open(path, "rb") as f:
+    with open(path, "rb", buffering=0) as f:
         size = os.fstat(f.fileno()).st_size
         reader = Reader(f, path)
         walked = ckpt.walk(reader, size)
@@ -288,6 +288,7 @@ def _load_ckpt(path: str, select: Callable[[str], bool], crc_check: bool) -> dic
                     raise ValueError(f"{path}: the crc32 of the records is {running}, the trailer "
                                      f"says {walked.crc}: the file is damaged.")
         finally:
+            reader.drain()
             progress.close()
     return out
 
@@ -295,7 +296,7 @@ def _load_ckpt(path: str, select: Callable[[str], bool], crc_check: bool) -> dic
 def _load_safetensors(path: str, select: Callable[[str], bool], crc_check: bool) -> dict[str, Any]:
     xp = _backend.active_array_module()
     out: dict[str, Any] = {}
-    with open(path, "rb") as f:
+    with open(path, "rb", buffering=0) as f:
         reader = Reader(f, path)
         header = st.read_header(reader, os.fstat(f.fileno()).st_size)
         names = sorted(header.tensors)  # MindSpore's order
@@ -313,7 +314,10 @@ def _load_safetensors(path: str, select: Callable[[str], bool], crc_check: bool)
                 continue
             info = header.tensors[name]
             array = xp.empty(info.shape, info.dtype.numpy_dtype)
-            st.read_tensor_into(reader, header, name, array)
+            try:
+                st.read_tensor_into(reader, header, name, array)
+            finally:
+                reader.drain()
             out[name] = array
     return out
 
