@@ -168,3 +168,17 @@ def test_a_cupy_tensor_pickles_as_host_data_and_loads_on_the_active_backend():
         on_cpu = pickle.loads(blob)
         assert isinstance(on_cpu._array, np.ndarray)
         np.testing.assert_array_equal(on_cpu.asnumpy(), np.arange(5, dtype=np.float32))
+
+
+@pytest.mark.parametrize("copier", sorted(COPIERS))
+def test_shared_parameters_and_parameter_tuples_stay_shared_in_the_copy(copier):
+    shared = Parameter(Tensor(np.ones(2, np.float32)), name="shared")
+    net = nn.Cell()
+    net.a, net.b = nn.Cell(), nn.Cell()
+    net.a.w = shared
+    net.b.w = shared
+    net.group = gpuparam.ParameterTuple([Parameter(Tensor([3.0]), name="t0"), shared])
+    clone = COPIERS[copier](net)
+    assert clone.a.w is clone.b.w is clone.group[1] and clone.a.w is not shared
+    assert type(clone.group) is gpuparam.ParameterTuple
+    assert [p.name for p in clone.get_parameters()] == [p.name for p in net.get_parameters()]

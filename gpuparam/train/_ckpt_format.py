@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import IO
-
 import numpy as np
 
 from .. import _dtype
@@ -324,8 +322,3 @@ def read_str(entry: Entry, reader: Reader) -> str:
     if np.any(codes > 0x10FFFF) or np.any((codes >= 0xD800) & (codes < 0xE000)):
         raise ValueError(f"{reader.path}: {what}: the string is not valid UTF-32.")
     return str(np.frombuffer(raw, f"<U{size // 4}")[0])
-
-
-def walk_file(f: IO[bytes], path: str, size: int) -> tuple[Reader, Walk]:
-    reader = Reader(f, path)
-    return reader, walk(reader, size)

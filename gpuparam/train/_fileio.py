@@ -109,7 +109,7 @@ class Reader:
     """Reads file byte ranges into preallocated arrays; keeps a pinned staging buffer
     for CuPy destinations and a running crc32 when asked."""
 
-    def __init__(self, f: IO[bytes], path: str) -> None:
+    def __init__(self, f: Any, path: str) -> None:  # a binary file object with readinto
         self.f = f
         self.path = path
         self._pinned: list[Any] = []

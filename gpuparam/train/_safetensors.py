@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
@@ -272,7 +271,3 @@ def read_tensor_into(reader: Reader, header: Header, name: str, out: Any,
     if expected is not None and f"{crc:08x}" != expected:
         raise ValueError(f"{reader.path}: tensor {name!r}: crc32 {crc:08x} does not match the "
                          f"{expected} in the metadata: the file is damaged.")
-
-
-def file_size(f: IO[bytes]) -> int:
-    return os.fstat(f.fileno()).st_size
