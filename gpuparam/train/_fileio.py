@@ -9,9 +9,12 @@ between a file and a host or device array without holding more than one tensor.
 - ``host_bytes(tensor_or_array)``: a C-ordered host array for writing (a lazy tensor is
   generated into a temporary copy; the tensor itself stays lazy).
 - ``write_array(f, array, crc)``: write an array's bytes, returning the updated crc32.
-- ``read_into(f, offset, nbytes, out, byte_offset, crc)``: read file bytes straight into
-  the byte range ``[byte_offset, byte_offset + nbytes)`` of a preallocated C-contiguous
-  array: NumPy directly, CuPy through reusable pinned host buffers.
+- ``Reader(f, path)``: ``read_exact``, ``crc_range``, and ``read_into(offset, nbytes,
+  out, byte_offset, what, crc)``, which reads file bytes straight into the byte range
+  ``[byte_offset, byte_offset + nbytes)`` of a preallocated C-contiguous array (NumPy
+  directly, CuPy through two reusable pinned host buffers; call ``drain()`` before the
+  reader goes away), chaining a crc32 over them on a worker thread when asked.
+- ``Progress(label, total_bytes)``: the terminal progress line.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
 import numpy as np
@@ -105,6 +109,20 @@ def _raw_bytes(array: Any) -> Any:
     return array.reshape(-1).view(np.uint8)
 
 
+_worker: ThreadPoolExecutor | None = None
+
+
+def _crc_worker() -> ThreadPoolExecutor:
+    global _worker
+    if _worker is None:  # one thread: jobs run in the order they are submitted
+        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gpuparam-crc")
+    return _worker
+
+
+def _crc_after(piece: memoryview, before: Future[int] | None, start: int) -> int:
+    return zlib.crc32(piece, before.result() if before is not None else start)
+
+
 class Reader:
     """Reads file byte ranges into preallocated arrays; keeps a pinned staging buffer
     for CuPy destinations and a running crc32 when asked."""
@@ -142,15 +160,21 @@ class Reader:
         self.f.seek(offset)
         done = 0
         view = memoryview(dest)
-        while done < nbytes:
-            got = self.f.readinto(view[done:done + CHUNK_BYTES])
-            if not got:
-                raise ValueError(f"{self.path}: {what}: the file ends at byte {offset + done}, "
-                                 f"before the {nbytes} bytes it needs.")
-            if crc is not None:
-                crc = zlib.crc32(view[done:done + got], crc)
-            done += got
-        return crc
+        # The crc of one piece is computed on a worker thread while the next is read
+        # (zlib releases the GIL), in order, each chained onto the one before.
+        chained: Future[int] | None = None
+        try:
+            while done < nbytes:
+                got = self.f.readinto(view[done:done + CHUNK_BYTES])
+                if not got:
+                    raise ValueError(f"{self.path}: {what}: the file ends at byte "
+                                     f"{offset + done}, before the {nbytes} bytes it needs.")
+                if crc is not None:
+                    chained = _crc_worker().submit(_crc_after, view[done:done + got], chained, crc)
+                done += got
+        finally:
+            result = chained.result() if chained is not None else crc
+        return result
 
     def _read_to_device(self, offset: int, nbytes: int, dest: Any, what: str,
                         crc: int | None) -> int | None:

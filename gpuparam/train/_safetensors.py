@@ -19,12 +19,26 @@ Private API (used by ``serialization`` and by sharded checkpoints):
   ``(name, data)`` pairs (``data`` a gpuparam Tensor, lazy or not, or a NumPy/CuPy
   array) in the given order; each tensor's bytes are produced, written and dropped in
   turn, so memory stays bounded by the largest tensor. Returns the header.
-- ``read_header(path_or_file)`` -> ``Header``: checked against the file (header at most
+- ``read_header(reader, size)`` -> ``Header`` (``reader`` a ``_fileio.Reader`` over the
+  file opened ``"rb"``, ``size`` its length): checked against the file (header at most
   100 MB, known dtypes, non-negative shapes, offsets inside the data, each tensor's byte
   count equal to its shape's, no overlaps, no duplicate names).
 - ``read_tensor_into(reader, header, name, out, byte_range=None)``: read a tensor's
   bytes (or the byte range ``(start, stop)`` of them) into a preallocated C-contiguous
   array; the tensor's crc32 is checked when the whole tensor is read and one is present.
+- ``ms_crc_num(reader, header)`` / ``ms_crc_step(name, host, crc)``: MindSpore's
+  ``crc_num``. ``_fileio.atomic_write`` is the atomic file writer for anything else
+  (an index file, say).
+
+Example (a shard of rows 2:4 of ``w``, read into place)::
+
+    header = write_file("m.safetensors", [("w", tensor)], metadata={"format": "gpuparam"})
+    with open("m.safetensors", "rb", buffering=0) as f:
+        reader = Reader(f, "m.safetensors")
+        header = read_header(reader, os.fstat(f.fileno()).st_size)
+        rows = numpy.empty((2, 4), numpy.float64)
+        read_tensor_into(reader, header, "w", rows, byte_range=(2 * 32, 4 * 32))
+        reader.drain()
 """
 
 from __future__ import annotations
