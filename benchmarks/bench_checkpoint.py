@@ -4,7 +4,9 @@ copies of the same bytes and against the ``safetensors`` package, in one run.
 A script, not a test. The model is float32 ``Parameter``s with data (nothing lazy, so no
 generation is timed): one tensor over MindSpore's 512 MiB slice size (two records in a
 .ckpt) and several smaller ones, ``--gb`` in all. Contenders, timed in interleaved
-rounds (``_timing.time_interleaved``), each writing a new file in ``--dir``:
+rounds (``_timing.time_interleaved``), each writing a new file in ``--dir`` (its old
+one is deleted and ``os.sync()`` run before the timed call), with freed memory kept for
+reuse (``_timing.keep_freed_memory``) so that page faults are not what is timed:
 
 - **raw write**: the tensors' bytes written with ``f.write`` in 64 MiB pieces to one
   file, then ``fsync``: a ``dd``-like copy, the baseline (100 %);
@@ -47,8 +49,8 @@ import numpy as np
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [_HERE, os.path.dirname(_HERE)]  # _timing, and this checkout's gpuparam
-from _timing import (Job, environment, host_clock, print_environment,  # noqa: E402
-                     print_table, time_interleaved)
+from _timing import (Job, environment, host_clock, keep_freed_memory,  # noqa: E402
+                     print_environment, print_table, time_interleaved)
 
 import gpuparam  # noqa: E402
 from gpuparam import Parameter, Tensor  # noqa: E402
@@ -143,6 +145,7 @@ def main() -> None:
     args = parser.parse_args()
 
     gpuparam.set_context(device_target="CPU")
+    keep_freed_memory()  # each repeat reuses the pages of the last: page faults are not timed
     has_st = True
     try:
         import safetensors.numpy  # noqa: F401
@@ -182,8 +185,21 @@ def main() -> None:
         if has_st:
             loads["safetensors.numpy load_file"] = Job(lambda _: st_load(files["pkg.safetensors"]),
                                                        host_clock(), cold(files["pkg.safetensors"]))
+        targets = dict(zip(saves, (files["raw.bin"], files["m.ckpt"], files["m.safetensors"],
+                                   files["pkg.safetensors"])))
+
+        def fresh(path: str) -> Any:
+            # Every writer starts without its old file, and with nothing left to flush:
+            # freeing 2 GB of the last round's file is not timed against anyone.
+            def setup() -> None:
+                if os.path.exists(path):
+                    os.unlink(path)
+                os.sync()
+            return setup
+
         rows = []
-        kinds = [("save", {k: Job(f, host_clock()) for k, f in saves.items()}), ("load", loads)]
+        kinds = [("save", {k: Job(f, host_clock(), fresh(targets[k])) for k, f in saves.items()}),
+                 ("load", loads)]
         if "save" not in args.ops.split(","):
             for save in saves.values():
                 save(None)

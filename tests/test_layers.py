@@ -11,7 +11,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "gpuparam"
 
 # Bottom to top; a module may import from its own layer and the ones before it.
 LAYERS = ["_errors", "_backend", "_dtype", "_random", "_tensor", "_initializer", "_parameter",
-          "ops", "nn"]
+          "ops", "nn", "train"]  # train: the serialization part beside nn (above it here)
 FACADES = {"__init__", "__main__", "dtype", "common", "context"}
 
 
