@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--cache", choices=("cold", "warm"), default="cold")
     parser.add_argument("--dir", default=None, help="where the files go (default: a temp dir)")
     parser.add_argument("--ops", default="save,load",
-                        help="save,load (default), or load: write each file once, untimed")
+                        help="save,load (default), save, or load (each file written once, untimed)")
     args = parser.parse_args()
 
     gpuparam.set_context(device_target="CPU")
@@ -200,10 +200,11 @@ def main() -> None:
         rows = []
         kinds = [("save", {k: Job(f, host_clock(), fresh(targets[k])) for k, f in saves.items()}),
                  ("load", loads)]
-        if "save" not in args.ops.split(","):
+        ops = args.ops.split(",")
+        if "save" not in ops:
             for save in saves.values():
                 save(None)
-            kinds = kinds[1:]
+        kinds = [(kind, jobs) for kind, jobs in kinds if kind in ops]
         for kind, jobs in kinds:
             timings = time_interleaved(list(jobs.values()), repeat=args.repeat, warmup=1, settle_s=0.5)
             base = timings[0].median_ms

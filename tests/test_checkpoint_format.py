@@ -353,3 +353,19 @@ def test_a_partial_load_still_checks_the_crc_over_the_records_it_skips(tmp_path)
     path.write_bytes(bytes(raw))
     with pytest.raises(ValueError, match="damaged"):
         gpuparam.load_checkpoint(str(path), choice_func=lambda name: name == "b")
+
+
+def test_parallel_crc_equals_zlib_over_the_whole_stream():
+    import zlib
+
+    from gpuparam.train._crc import ParallelCrc, combine
+
+    rng = np.random.default_rng(5)
+    data = rng.integers(0, 256, size=300_007, dtype=np.uint8).tobytes()
+    for start in (0, 12345):
+        hasher = ParallelCrc(start)
+        cuts = [0, 1, 1, 4096, 100_000, 299_999, len(data)]  # empty and odd-sized pieces
+        for a, b in zip(cuts, cuts[1:]):
+            hasher.add(memoryview(data)[a:b])
+        assert hasher.value() == zlib.crc32(data, start)
+    assert combine(zlib.crc32(b"ab"), zlib.crc32(b"cd"), 2) == zlib.crc32(b"abcd")

@@ -13,7 +13,8 @@ between a file and a host or device array without holding more than one tensor.
   out, byte_offset, what, crc)``, which reads file bytes straight into the byte range
   ``[byte_offset, byte_offset + nbytes)`` of a preallocated C-contiguous array (NumPy
   directly, CuPy through two reusable pinned host buffers; call ``drain()`` before the
-  reader goes away), chaining a crc32 over them on a worker thread when asked.
+  reader goes away), chaining a crc32 over them on worker threads when asked
+  (``_crc.ParallelCrc``; ``write_array`` does the same while it writes).
 - ``Progress(label, total_bytes)``: the terminal progress line.
 """
 
@@ -27,13 +28,13 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
 import numpy as np
 
 from .. import _backend
 from .._tensor import Tensor
+from ._crc import ParallelCrc
 
 # Bytes moved per read/write call: large enough for full disk speed, small enough that
 # a staging buffer (pinned memory on the GPU path) stays small.
@@ -96,31 +97,21 @@ def host_bytes(data: Any) -> np.ndarray:
 def write_array(f: IO[bytes], host: np.ndarray, crc: int | None = None) -> int | None:
     """Write the bytes of a C-ordered host array; return the crc32 chained from ``crc``."""
     flat = _raw_bytes(host)
-    for start in range(0, flat.size, CHUNK_BYTES):
-        piece = memoryview(flat[start:start + CHUNK_BYTES])
-        f.write(piece)
-        if crc is not None:
-            crc = zlib.crc32(piece, crc)
-    return crc
+    hasher = None if crc is None else ParallelCrc(crc)  # hashes while the next piece is written
+    try:
+        for start in range(0, flat.size, CHUNK_BYTES):
+            piece = memoryview(flat[start:start + CHUNK_BYTES])
+            if hasher is not None:
+                hasher.add(piece)
+            f.write(piece)
+    finally:
+        result = hasher.value() if hasher is not None else crc
+    return result
 
 
 def _raw_bytes(array: Any) -> Any:
     """A flat uint8 view of a C-contiguous array (NumPy or CuPy)."""
     return array.reshape(-1).view(np.uint8)
-
-
-_worker: ThreadPoolExecutor | None = None
-
-
-def _crc_worker() -> ThreadPoolExecutor:
-    global _worker
-    if _worker is None:  # one thread: jobs run in the order they are submitted
-        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gpuparam-crc")
-    return _worker
-
-
-def _crc_after(piece: memoryview, before: Future[int] | None, start: int) -> int:
-    return zlib.crc32(piece, before.result() if before is not None else start)
 
 
 class Reader:
@@ -160,20 +151,18 @@ class Reader:
         self.f.seek(offset)
         done = 0
         view = memoryview(dest)
-        # The crc of one piece is computed on a worker thread while the next is read
-        # (zlib releases the GIL), in order, each chained onto the one before.
-        chained: Future[int] | None = None
+        hasher = None if crc is None else ParallelCrc(crc)  # hashes while the next is read
         try:
             while done < nbytes:
                 got = self.f.readinto(view[done:done + CHUNK_BYTES])
                 if not got:
                     raise ValueError(f"{self.path}: {what}: the file ends at byte "
                                      f"{offset + done}, before the {nbytes} bytes it needs.")
-                if crc is not None:
-                    chained = _crc_worker().submit(_crc_after, view[done:done + got], chained, crc)
+                if hasher is not None:
+                    hasher.add(view[done:done + got])
                 done += got
         finally:
-            result = chained.result() if chained is not None else crc
+            result = hasher.value() if hasher is not None else crc
         return result
 
     def _read_to_device(self, offset: int, nbytes: int, dest: Any, what: str,
