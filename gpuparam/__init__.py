@@ -20,6 +20,9 @@ from ._tensor import Tensor as Tensor
 from . import common as common, context as context, nn as nn, ops as ops  # noqa: E402  (need the layers above)
 from .context import GRAPH_MODE as GRAPH_MODE, PYNATIVE_MODE as PYNATIVE_MODE  # noqa: E402
 from .context import get_context as get_context, set_context as set_context  # noqa: E402
+from . import train as train  # noqa: E402  (beside nn: checkpoints)
+from .train import (load_checkpoint as load_checkpoint,  # noqa: E402
+                    load_param_into_net as load_param_into_net, save_checkpoint as save_checkpoint)
 
 __version__ = "0.1.0"
 
@@ -46,3 +49,4 @@ __all__ = ["Parameter", "ParameterTuple", "Tensor", "common", "context", "nn", "
            "uint16", "uint32", "uint64", "uint8"]
 __all__ += ["GRAPH_MODE", "PYNATIVE_MODE"]
 __all__ += ["complex64", "complex128", "from_numpy"]
+__all__ += ["train", "save_checkpoint", "load_checkpoint", "load_param_into_net"]

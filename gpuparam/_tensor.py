@@ -8,6 +8,7 @@ computes with zeros when an uninitialized tensor is used; gpuparam materializes 
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import operator
@@ -255,6 +256,42 @@ class Tensor(TensorMethods):
         if self._after:
             _streams.wait_after(self._after)
         return array
+
+    # ------------------------------------------------------------------ pickle and copy
+
+    # Per-process state that is rebuilt, never copied: the lock, and the stream events.
+    _TRANSIENT = ("_lock", "_ready", "_after")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the lock and events; data as a host array (a lazy tensor stays
+        lazy: its initializer and random key travel, so the copy gives the same values)."""
+        with self._lock:
+            state = {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
+            if self._array is not None:
+                state["_array"] = np.asarray(_backend.to_host(self._read()), order="C")
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._init_state()  # a new lock of its own
+        self.__dict__.update(state)
+        if self._array is not None:
+            self._array = _backend.to_active(self._array)  # back on the active backend
+            self._ready = _backend.record_ready_event()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        # Like pickling, but the data is copied on its own device (no host round trip).
+        clone = type(self).__new__(type(self))
+        memo[id(self)] = clone
+        clone._init_state()
+        with self._lock:
+            array = None if self._array is None else self._read().copy()
+            for key, value in self.__dict__.items():
+                if key not in self._TRANSIENT and key != "_array":
+                    clone.__dict__[key] = copy.deepcopy(value, memo)
+        clone._array = array
+        if array is not None:
+            clone._ready = _backend.record_ready_event()
+        return clone
 
     # ------------------------------------------------------------------ laziness
 

@@ -482,3 +482,20 @@ def test_python_m_gpuparam_explains_a_forced_gpu_it_cannot_use():
                           env=env, cwd=ROOT, timeout=120)
     assert proc.returncode == 1, proc.stderr  # no usable backend: a failing exit status
     assert "backend:         none: GPUPARAM_BACKEND=cupy: the GPU backend was asked for" in proc.stdout
+
+
+def test_checkpoint_save_load_example():
+    proc = run_script("checkpoint_save_load")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (
+        "still lazy after saving: True\n"
+        "names: ['conv1.weight', 'fc.weight', 'fc.bias', 'epoch_num', 'optimizer']\n"
+        "epoch_num: 10 Int64\n"
+        "optimizer: Momentum\n"
+        "param_not_load: [] ckpt_not_load: ['epoch_num', 'optimizer']\n"
+        "same weights: True\n"
+        "from the wrapper: True True\n"
+        "refused: load_param_into_net: nothing was loaded; shapes differ for 1 parameter(s): "
+        "'fc.weight': the network has shape (10, 16), the dict ('fc.weight') (10, 15)\n"
+        "unchanged: True\n"
+        "files: ['lenet.ckpt', 'wrapped.safetensors']\n")

@@ -9,9 +9,10 @@ import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "gpuparam"
 
-# Bottom to top; a module may import from its own layer and the ones before it.
+# Bottom to top; a module may import from its own layer and the ones before it. train,
+# communication and parallel are the optional parts beside nn (DESIGN.md).
 LAYERS = ["_errors", "_backend", "_dtype", "_random", "_tensor", "_initializer", "_parameter",
-          "ops", "nn", "communication", "parallel"]
+          "ops", "nn", "train", "communication", "parallel"]
 FACADES = {"__init__", "__main__", "dtype", "common", "context"}
 
 

@@ -223,6 +223,26 @@ class Cell:
         the children; a cell with a prefix has its parameters renamed ``prefix + path``."""
         _naming.set_children(self, entries, keep)
 
+    # ------------------------------------------------------------------ pickle and copy
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Weak references to the parents cannot be pickled (and a copy has other parents);
+        # the name index is a cache. Both are rebuilt on load.
+        state = dict(self.__dict__)
+        state.pop("_parents", None)
+        state["_index"], state["_index_stamp"] = None, -1
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A child is rebuilt before its parent (pickle and deepcopy finish an object's
+        # state first), so the parent links itself into children that already exist.
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_parents", [])
+        for child in self.__dict__["_cells"].values():
+            parents = child.__dict__.setdefault("_parents", [])
+            if all(ref() is not self for ref in parents):
+                parents.append(weakref.ref(self))
+
     # ------------------------------------------------------------------ traversal
 
     def cells_and_names(self, cells: set[int] | None = None,
