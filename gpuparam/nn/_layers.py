@@ -57,7 +57,8 @@ class _ConvNd(Cell):
         self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
         self.has_bias = check_bool(where, "has_bias", has_bias)
         self.spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, padding, stride,
-                                    dilation, group, data_format or self._layout)
+                                    dilation, group, data_format or self._layout,
+                                    pad_arg="padding")
         for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
             if channels % self.spec.group:
                 raise value_error(where, "group", group, f"a divisor of {arg}={channels}")
