@@ -39,7 +39,7 @@ def _one_int(where: str, arg: str, value: Any) -> int:
     return check_int(where, arg, value, minimum=1)
 
 
-class Conv1d(Cell):
+class Conv1d(Cell[Tensor]):
     """1-D convolution layer (NCW) owning ``weight`` ``(out, in // group, 1, k)`` and ``bias``.
 
     The weight has MindSpore's 4-d shape (the layer runs as a 2-D convolution of height
@@ -119,7 +119,7 @@ class Conv1d(Cell):
                 f"dilation={self.dilation}, group={self.spec.group}, has_bias={self.has_bias}")
 
 
-class _ConvTransposeNd(Cell):
+class _ConvTransposeNd(Cell[Tensor]):
     _ndim = 2
     _layout = "NCHW"
 

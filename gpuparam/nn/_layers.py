@@ -42,7 +42,7 @@ def _bias_default(fan_in: int) -> Uniform:
     return Uniform(1.0 / math.sqrt(fan_in))
 
 
-class _ConvNd(Cell):
+class _ConvNd(Cell[Tensor]):
     _ndim = 2
     _layout = "NCHW"
 
@@ -125,7 +125,7 @@ class Conv3d(_ConvNd):
     _layout = "NCDHW"
 
 
-class Dense(Cell):
+class Dense(Cell[Tensor]):
     """Fully connected layer: ``activation(x @ weight.T + bias)``, ``weight`` ``(out, in)``.
 
     Args:
@@ -178,7 +178,7 @@ class Dense(Cell):
                 f"has_bias={self.has_bias}")
 
 
-class ParameterUpdate(Cell):
+class ParameterUpdate(Cell[Tensor]):
     """Cell that writes its input into ``param`` (``nn.ParameterUpdate``).
 
     Calling it with a Tensor of the parameter's shape assigns the value in place and
