@@ -42,7 +42,8 @@ class LazyInit(Protocol):
 
 
 def _infer_from_python(data: Any, where: str) -> np.ndarray:
-    """Build a host array from Python data: int -> int64, float -> float32, bool -> bool."""
+    """Build a host array from Python data: int -> int64, float -> float32, bool -> bool,
+    complex -> complex128 (MindSpore narrows only float64)."""
     try:
         host = np.asarray(data)
     except (ValueError, TypeError) as exc:  # ragged lists and the like
@@ -62,8 +63,6 @@ def _host_or_device_array(data: Any, where: str) -> Array:
     if isinstance(data, np.generic):
         return np.asarray(data)
     if isinstance(data, (bool, numbers.Number, list, tuple)):
-        if isinstance(data, numbers.Complex) and not isinstance(data, numbers.Real):
-            raise type_error(where, "input_data", data, "real numbers")
         return _infer_from_python(data, where)
     if hasattr(data, "__dlpack__"):  # torch.Tensor, jax.Array, ...: share, do not guess
         raise type_error(where, "input_data", data,
@@ -86,7 +85,8 @@ class Tensor(TensorMethods):
 
     Args:
         input_data: A Tensor, a NumPy or CuPy array, nested lists/tuples, or a Python
-            scalar. Python ``int`` gives Int64, ``float`` Float32, ``bool`` Bool.
+            scalar. Python ``int`` gives Int64, ``float`` Float32, ``bool`` Bool,
+            ``complex`` Complex128.
         dtype: A gpuparam dtype to cast to (``gpuparam.float32``, ...).
         shape: With ``init``: the shape of a lazy tensor (an int or a list/tuple of ints).
         init: An initializer (``gpuparam.common.initializer.Normal()``, ...); makes the
