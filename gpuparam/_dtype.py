@@ -12,7 +12,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from ._errors import type_error
+from ._errors import ml_dtypes_needed, type_error
 
 
 class DType:
@@ -215,6 +215,8 @@ def to_dtype(dtype: Any, where: str, arg: str = "dtype") -> DType:
         return _FROM_PYTYPE[dtype]  # type: ignore[return-value]  # these four are DTypes
     if isinstance(dtype, str) and dtype in _BY_NAME:
         return _BY_NAME[dtype]
+    if isinstance(dtype, str) and dtype in ML_DTYPE_NAMES:  # named, but ml_dtypes is absent
+        raise TypeError(f"{where}: `{arg}` {dtype!r} is unavailable: {ml_dtypes_needed(dtype)}")
     if isinstance(dtype, (np.dtype, type)):
         return from_numpy(dtype, where, arg)
     raise type_error(where, arg, dtype, _accepted() + " or a NumPy dtype")

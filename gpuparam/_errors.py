@@ -108,10 +108,14 @@ def check_shape(where: str, arg: str, shape: Any, *, allow_zero: bool = False) -
     return tuple(out)
 
 
+def ml_dtypes_needed(name: str) -> str:
+    """Why dtype ``name`` (bfloat16, float8_*) is missing, and the extra that provides it."""
+    return (f"{name} needs the ml_dtypes package, which gives NumPy a {name} type; install "
+            "the extra with `pip install 'gpuparam[bfloat16]'` (or `pip install ml_dtypes`). "
+            f"It is a NumPy (CPU) dtype only: CuPy has no {name} arrays.")
+
+
 def missing_bfloat16(module: str) -> AttributeError:
     """The error for ``gpuparam.bfloat16`` where ``ml_dtypes`` is not installed."""
-    return AttributeError(
-        f"module {module!r} has no attribute 'bfloat16': bfloat16 needs the ml_dtypes "
-        "package, which gives NumPy a bfloat16 type; install the extra with "
-        "`pip install 'gpuparam[bfloat16]'` (or `pip install ml_dtypes`). It is a NumPy "
-        "(CPU) dtype only: CuPy has no bfloat16 arrays.")
+    return AttributeError(f"module {module!r} has no attribute 'bfloat16': "
+                          + ml_dtypes_needed("bfloat16"))

@@ -13,8 +13,9 @@ the part of the tensor asked for; ``Orthogonal`` and ``DeltaOrthogonal`` generat
 whole and slice it; ``Sparse`` generates the needed columns; a user's ``_initialize``
 subclass fills the whole on the host, and that one array is uploaded and sliced.
 
-Float16 targets are drawn in float64 and rounded once. bfloat16 (with ``ml_dtypes``)
-works the same way on NumPy; CuPy has no bfloat16 arrays, so it is unsupported there.
+Float16 targets are drawn as float32 values (two per Philox word) and rounded once more.
+bfloat16 (with ``ml_dtypes``) is drawn in float64 and rounded once, on NumPy only; CuPy
+has no bfloat16 arrays, so it is unsupported there.
 """
 
 from __future__ import annotations

@@ -30,16 +30,16 @@ from ._tensor_cast import float_max
 
 Index = tuple[slice, ...] | None
 
-# The dtypes ``_random`` draws directly (rounding once from float64); others (bfloat16)
-# are drawn in float64 and rounded once here.
+# The dtypes ``_random`` draws directly (float16/32 from float32 transforms, float64 in
+# float64); others (bfloat16) are drawn in float64 and rounded once here.
 _DRAW_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 # NumPy's global generator is process-wide: one custom initializer at a time may own it.
 _NUMPY_GLOBAL = threading.RLock()
 
-# The largest |x| the normal transform can return: ppnd16 at its smallest argument,
-# u = 0.5 * 2**-52, is -8.2095 (Wichura's AS241), so ``mean + sigma * x`` stays within
-# ``|mean| + NORMAL_REACH * sigma``.
+# The largest |x| the normal transform can return: the float64 one, ppnd16 at its
+# smallest argument u = 0.5 * 2**-52, is -8.2095 (Wichura's AS241; the float32 one stays
+# within 6.34), so ``mean + sigma * x`` stays within ``|mean| + NORMAL_REACH * sigma``.
 NORMAL_REACH = 8.25
 
 # While a user's ``_initialize`` runs for a lazy tensor: that tensor's key and how many
@@ -71,8 +71,8 @@ def sample(kind: str, key: _random.Key, shape: Shape, dtype: np.dtype, *args: fl
            index: Index, stream: int = 0) -> Array:
     """Draw ``_random.<kind>(key, shape, ..., index=index)`` as ``dtype`` on the active backend.
 
-    float16/32/64 are drawn directly; bfloat16 (NumPy with ``ml_dtypes`` only) is drawn
-    in float64 and rounded once.
+    float16/32/64 are drawn directly (float16 as float32 values rounded once more);
+    bfloat16 (NumPy with ``ml_dtypes`` only) is drawn in float64 and rounded once.
     """
     draw = getattr(_random, kind)
     if dtype in _DRAW_DTYPES:

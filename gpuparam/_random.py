@@ -58,6 +58,7 @@ def set_seed(seed: int) -> None:
         ValueError: If ``seed`` is outside ``[0, 2**64)``.
 
     Example:
+        >>> from gpuparam import get_seed, set_seed
         >>> set_seed(1); get_seed()
         1
     """

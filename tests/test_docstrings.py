@@ -50,10 +50,7 @@ def test_there_are_examples_to_run():
 
 # Examples whose docstring lives in a module this change could not touch: each must be
 # fixed there, and the strict xfail then fails until its entry is removed here.
-_KNOWN_BROKEN = {
-    "gpuparam.set_seed": "gpuparam/_random.py: the example calls set_seed/get_seed "
-                         "without `from gpuparam import set_seed, get_seed`",
-}
+_KNOWN_BROKEN: dict[str, str] = {}
 
 
 def _param(test: doctest.DocTest) -> object:

@@ -198,3 +198,23 @@ def test_get_py_obj_dtype():
     assert get(gpuparam.Tensor(np.zeros(2, np.float16))) is mstype.float16
     with pytest.raises(TypeError, match="get_py_obj_dtype: `obj`"):
         get({})
+
+
+@pytest.mark.parametrize("name", ["bfloat16", "float8_e4m3fn"])
+def test_dtype_by_name_without_ml_dtypes_names_the_extra_to_install(name):
+    # In a child process: ml_dtypes is installed here, so its absence is simulated.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys; sys.modules['ml_dtypes'] = None\n"  # as if it were not installed
+            "import numpy as np\nfrom gpuparam import Tensor\n"
+            f"try:\n    Tensor(np.ones(2), {name!r})\nexcept TypeError as exc:\n    print(exc)\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GPUPARAM_")}
+    env.update(GPUPARAM_BACKEND="numpy", PYTHONPATH=str(root))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, cwd=root, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert f"Tensor: `dtype` {name!r} is unavailable: {name} needs the ml_dtypes" in proc.stdout
+    assert "pip install 'gpuparam[bfloat16]'" in proc.stdout

@@ -125,8 +125,9 @@ def assert_close(actual: np.ndarray, expected: np.ndarray, rel: float = 1e-5) ->
 
 
 def assert_20x(big: np.ndarray, small: np.ndarray) -> None:
-    """``Normal(0.2)`` values are 20 times ``Normal(0.01)``'s from the same key: each draw
-    is ``sigma * z`` rounded once to float32, so they agree to within one rounding."""
+    """``Normal(0.2)`` values are 20 times ``Normal(0.01)``'s from the same key: both
+    scale the same float32 quantile ``z`` by ``float32(sigma)`` and round once, so they
+    agree to within the two sigmas' float32 representation and one rounding each."""
     assert big.shape == small.shape and big.dtype == small.dtype
     np.testing.assert_allclose(big, 20 * small.astype(np.float64), rtol=2 ** -22, atol=0)
 

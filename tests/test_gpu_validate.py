@@ -51,3 +51,14 @@ def test_shell_script_parses_and_rejects_unknown_options():
     bad = subprocess.run(["bash", str(BENCHMARKS / "gpu_validate.sh"), "--fast"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "usage:" in bad.stderr
+
+
+def test_golden_fails_on_a_float32_subnormal_mismatch(monkeypatch, capsys):
+    """The kernels' float32 arithmetic is flush-proof PTX (tests/test_random.py checks it),
+    so a subnormal-range difference is a real failure, not an expected one."""
+    monkeypatch.setattr(gpu_validate, "compare",
+                        lambda label, *args, **kwargs: label != "subnormal")
+    assert not gpu_validate.step_golden()
+    assert "RESULT golden FAIL float32 subnormal range" in capsys.readouterr().out
+    monkeypatch.setattr(gpu_validate, "compare", lambda *args, **kwargs: True)
+    assert gpu_validate.step_golden()

@@ -109,6 +109,19 @@ def test_conv1d_bad_arguments():
         nn.Conv1d(2, 1, 3)(Tensor(np.ones((1, 3, 8), np.float32)))
 
 
+@pytest.mark.parametrize("layer", [nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Conv2dTranspose,
+                                   nn.Conv3dTranspose])
+@pytest.mark.parametrize(("kw", "error", "message"), [
+    (dict(padding=1), ValueError, r"`padding` must be 0 when pad_mode is 'same' .*, got 1\."),
+    (dict(pad_mode="pad", padding=-1), ValueError, r"`padding` must be an int >= 0 .*got -1\."),
+    (dict(pad_mode="pad", padding=1.5), TypeError, r"`padding` must be an int >= 0 .*got 1\.5\."),
+])
+def test_conv_layers_name_padding_as_the_user_wrote_it(layer, kw, error, message):
+    # The layers share ops.Conv2D's checks, whose argument is called `pad`.
+    with pytest.raises(error, match=f"{layer.__name__}: {message}"):
+        layer(2, 2, 3, **kw)
+
+
 # --------------------------------------------------------------------------- transposed
 
 def test_conv2d_transpose_documented_shape_and_weight():

@@ -88,7 +88,7 @@ def test_conv_layer_bad_arguments():
         nn.Conv2d(3, 6, 3, group=2)
     with pytest.raises(ValueError, match="Conv2d: `pad_mode` must be one of"):
         nn.Conv2d(3, 6, 3, pad_mode="full")
-    with pytest.raises(ValueError, match="Conv2d: `pad`"):
+    with pytest.raises(ValueError, match="Conv2d: `padding` must be 0 when pad_mode is 'same'"):
         nn.Conv2d(3, 6, 3, padding=1)
     with pytest.raises(NotImplementedError, match="NHWC"):
         nn.Conv2d(3, 6, 3, data_format="NHWC")

@@ -59,7 +59,6 @@ def test_attributes(xp):
     (("abc",), TypeError, "Tensor: `input_data` must be a Tensor"),
     ((None,), TypeError, "Tensor: `input_data`"),
     (({1: 2},), TypeError, "Tensor: `input_data`"),
-    ((1 + 2j,), TypeError, "real numbers"),
     (([[1, 2], [3]],), ValueError, "rectangular"),
     ((np.array(["a"]),), TypeError, "NumPy dtypes"),  # complex is supported now
     ((np.ones(2), np.float32), None, None),
@@ -436,3 +435,15 @@ def test_python_ints_beyond_64_bits_are_a_value_error():
                                                  r"the Int64 or UInt64 range"):
                 Tensor(data, dtype=dtype)
     assert Tensor(2.0 ** 70, mstype.float32).item() == 2.0 ** 70
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (1 + 2j, np.array(1 + 2j)),
+    ([1 + 2j, 3], np.array([1 + 2j, 3 + 0j])),
+])
+def test_python_complex_infers_complex128_as_mindspore(xp, data, expected):
+    # MindSpore narrows only float64 (to Float32); a complex stays NumPy's complex128.
+    t = Tensor(data)
+    assert t.dtype == mstype.complex128
+    np.testing.assert_array_equal(t.asnumpy(), expected)
+    assert Tensor(1 + 2j, mstype.complex64).asnumpy().dtype == np.complex64

@@ -44,3 +44,13 @@ def test_mypy_would_catch_a_wrong_type(tmp_path):
     proc = _mypy(str(bad))
     assert proc.returncode == 1
     assert 'expression has type "Tensor", variable has type "int"' in proc.stdout
+
+
+def test_mypy_checks_what_a_layer_returns(tmp_path):
+    """A built-in layer is a Cell[Tensor]: its result is not silently Any."""
+    bad = tmp_path / "bad_layer.py"
+    bad.write_text("import numpy as np\nfrom gpuparam import Tensor, nn\n"
+                   "x: int = nn.Dense(2, 3)(Tensor(np.ones((1, 2), np.float32)))\n")
+    proc = _mypy(str(bad))
+    assert proc.returncode == 1
+    assert 'expression has type "Tensor", variable has type "int"' in proc.stdout

@@ -10,7 +10,7 @@ from .._tensor import Tensor
 from ._cell import Cell
 
 
-class ReLU(Cell):
+class ReLU(Cell[Tensor]):
     """``max(x, 0)``."""
 
     def construct(self, x: Tensor) -> Tensor:
@@ -18,7 +18,7 @@ class ReLU(Cell):
         return Tensor._from_array(_backend.get_array_module(a).maximum(a, 0).astype(a.dtype))
 
 
-class Sigmoid(Cell):
+class Sigmoid(Cell[Tensor]):
     """``1 / (1 + exp(-x))``."""
 
     def construct(self, x: Tensor) -> Tensor:
@@ -27,7 +27,7 @@ class Sigmoid(Cell):
         return Tensor._from_array((1 / (1 + xp.exp(-a))).astype(a.dtype))
 
 
-class Tanh(Cell):
+class Tanh(Cell[Tensor]):
     """``tanh(x)``."""
 
     def construct(self, x: Tensor) -> Tensor:
@@ -35,7 +35,7 @@ class Tanh(Cell):
         return Tensor._from_array(_backend.get_array_module(a).tanh(a))
 
 
-class Softmax(Cell):
+class Softmax(Cell[Tensor]):
     """Softmax over the last axis."""
 
     def construct(self, x: Tensor) -> Tensor:

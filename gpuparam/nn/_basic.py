@@ -21,7 +21,7 @@ from ._cell import Cell
 from ._layers import _make_parameter
 
 
-class Embedding(Cell):
+class Embedding(Cell[Tensor]):
     """A lookup table ``embedding_table`` ``(vocab_size, embedding_size)`` indexed by ids.
 
     Args:
@@ -89,7 +89,7 @@ class Embedding(Cell):
                 f"dtype={self.dtype}, padding_idx={self.padding_idx}")
 
 
-class Flatten(Cell):
+class Flatten(Cell[Tensor]):
     """Merge dims ``start_dim`` .. ``end_dim`` into one (by default all but the batch dim).
 
     Example:
@@ -115,7 +115,7 @@ class Flatten(Cell):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
-class Dropout(Cell):
+class Dropout(Cell[Tensor]):
     """Zero each element with probability ``p`` while training, scaling the rest by ``1 / (1 - p)``.
 
     Outside training (the default, and after ``set_train(False)``) it returns its input

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic
 
 from .._dtype import float16, float32
 from .._errors import check_bool, type_error, value_error
@@ -30,12 +30,21 @@ def _is_parameter_group(value: Any) -> bool:
             and all(isinstance(v, Parameter) for v in value))
 
 
-class Cell:
+if TYPE_CHECKING:  # a default (PEP 696) lets `class Net(nn.Cell)` mean Cell[Any]
+    from typing_extensions import TypeVar
+    Output = TypeVar("Output", default=Any)
+else:
+    from typing import TypeVar
+    Output = TypeVar("Output")
+
+
+class Cell(Generic[Output]):
     """Base class for network layers.
 
     Subclasses assign parameters and sub-cells in ``__init__`` (after
     ``super().__init__()``) and compute in ``construct``; calling the cell calls
-    ``construct``.
+    ``construct``. For type checkers, ``Cell[T]`` is a cell whose call returns ``T``
+    (the built-in layers are ``Cell[Tensor]``); a plain ``Cell`` returns ``Any``.
 
     Args:
         auto_prefix: Whether cells assigned into this one have their parameters renamed
@@ -408,7 +417,7 @@ class Cell:
 
     # ------------------------------------------------------------------ calling
 
-    def construct(self, *inputs: Any, **kwargs: Any) -> Any:
+    def construct(self, *inputs: Any, **kwargs: Any) -> Output:
         """The computation of the cell; subclasses define it."""
         name = type(self).__name__
         if callable(getattr(type(self), "forward", None)):
@@ -417,7 +426,7 @@ class Cell:
                                       "forward to construct.")
         raise NotImplementedError(f"{name}.construct is not defined.")
 
-    def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
+    def __call__(self, *inputs: Any, **kwargs: Any) -> Output:
         dtype = self.__dict__.get("_cast_dtype")
         if dtype is not None:
             inputs = cast_inputs(inputs, dtype)

@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from .._dtype import float32
-from .._errors import check_bool, check_int, type_error, value_error
+from .._errors import check_bool, check_choice, check_int, type_error, value_error
 from .._initializer import HeUniform
 from .._tensor import Tensor
 from ..ops._conv_geometry import _pad_values, int_tuple, same_padding
 from ..ops._conv_transpose import conv_transpose_nd, transposed_output_size
-from ..ops._primitives import ConvolutionSpec
+from ..ops._primitives import _PAD_MODES, ConvolutionSpec, check_pad_agrees
 from ._cell import Cell
 from ._inputs import layer_dtype, layer_input
 from ._layers import _bias_default, _make_parameter
@@ -39,7 +39,7 @@ def _one_int(where: str, arg: str, value: Any) -> int:
     return check_int(where, arg, value, minimum=1)
 
 
-class Conv1d(Cell):
+class Conv1d(Cell[Tensor]):
     """1-D convolution layer (NCW) owning ``weight`` ``(out, in // group, 1, k)`` and ``bias``.
 
     The weight has MindSpore's 4-d shape (the layer runs as a 2-D convolution of height
@@ -80,9 +80,13 @@ class Conv1d(Cell):
         if isinstance(padding, (tuple, list)) and len(padding) != 2:
             raise value_error(where, "padding", padding, "an int >= 0 or a pair (left, right)")
         left, right = _pad_values(where, "padding", padding, 1)
+        # Checked here, against the user's value: the spec below sees a 2-d (0, 0, l, r).
+        check_pad_agrees(where, "padding", check_choice(where, "pad_mode", pad_mode, _PAD_MODES),
+                         padding, (left, right))
         self.padding = padding
         self.spec = ConvolutionSpec(where, 2, (1, self.kernel_size), pad_mode, (0, 0, left, right),
-                                    (1, self.stride), (1, self.dilation), group, "NCHW")
+                                    (1, self.stride), (1, self.dilation), group, "NCHW",
+                                    pad_arg="padding")
         for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
             if channels % self.spec.group:
                 raise value_error(where, "group", group, f"a divisor of {arg}={channels}")
@@ -115,7 +119,7 @@ class Conv1d(Cell):
                 f"dilation={self.dilation}, group={self.spec.group}, has_bias={self.has_bias}")
 
 
-class _ConvTransposeNd(Cell):
+class _ConvTransposeNd(Cell[Tensor]):
     _ndim = 2
     _layout = "NCHW"
 
@@ -131,7 +135,8 @@ class _ConvTransposeNd(Cell):
         self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
         self.has_bias = check_bool(where, "has_bias", has_bias)
         self.spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, padding, stride,
-                                    dilation, group, data_format or self._layout)
+                                    dilation, group, data_format or self._layout,
+                                    pad_arg="padding")
         for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
             if channels % self.spec.group:
                 raise value_error(where, "group", group, f"a divisor of {arg}={channels}")

@@ -42,7 +42,7 @@ def _bias_default(fan_in: int) -> Uniform:
     return Uniform(1.0 / math.sqrt(fan_in))
 
 
-class _ConvNd(Cell):
+class _ConvNd(Cell[Tensor]):
     _ndim = 2
     _layout = "NCHW"
 
@@ -57,7 +57,8 @@ class _ConvNd(Cell):
         self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
         self.has_bias = check_bool(where, "has_bias", has_bias)
         self.spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, padding, stride,
-                                    dilation, group, data_format or self._layout)
+                                    dilation, group, data_format or self._layout,
+                                    pad_arg="padding")
         for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
             if channels % self.spec.group:
                 raise value_error(where, "group", group, f"a divisor of {arg}={channels}")
@@ -124,7 +125,7 @@ class Conv3d(_ConvNd):
     _layout = "NCDHW"
 
 
-class Dense(Cell):
+class Dense(Cell[Tensor]):
     """Fully connected layer: ``activation(x @ weight.T + bias)``, ``weight`` ``(out, in)``.
 
     Args:
@@ -177,7 +178,7 @@ class Dense(Cell):
                 f"has_bias={self.has_bias}")
 
 
-class ParameterUpdate(Cell):
+class ParameterUpdate(Cell[Tensor]):
     """Cell that writes its input into ``param`` (``nn.ParameterUpdate``).
 
     Calling it with a Tensor of the parameter's shape assigns the value in place and

@@ -27,7 +27,7 @@ def _work_dtype(array: Array) -> np.dtype:
     return np.dtype(np.float64) if array.dtype == np.float64 else np.dtype(np.float32)
 
 
-class _BatchNorm(Cell):
+class _BatchNorm(Cell[Tensor]):
     _ranks: tuple[int, ...] = (4,)
     _layout = "(N, C, H, W)"
 
@@ -163,7 +163,7 @@ class BatchNorm2d(_BatchNorm):
     """
 
 
-class LayerNorm(Cell):
+class LayerNorm(Cell[Tensor]):
     """Layer normalization: ``(x - mean) / sqrt(var + epsilon) * gamma + beta``.
 
     Mean and (biased) variance are taken over the axes from ``begin_norm_axis`` to the

@@ -22,7 +22,7 @@ from ..ops._primitives import _spatial_tuple
 from ._cell import Cell
 
 
-class _Pool2d(Cell):
+class _Pool2d(Cell[Tensor]):
     _has_dilation = True
 
     def __init__(self, kernel_size: Any = 1, stride: Any = 1, pad_mode: str = "valid",

@@ -31,20 +31,30 @@ def _spatial_tuple(where: str, arg: str, value: Any, ndim: int) -> tuple[int, ..
     return int_tuple(where, arg, value, ndim, minimum=1)
 
 
+def check_pad_agrees(where: str, pad_arg: str, pad_mode: str, pad: Any,
+                     pads: tuple[int, ...]) -> None:
+    """Refuse non-zero padding ``pads`` (given as ``pad_arg=pad``) unless ``pad_mode='pad'``."""
+    if pad_mode != "pad" and any(pads):
+        raise value_error(where, pad_arg, pad, f"0 when pad_mode is {pad_mode!r} "
+                          "(padding needs pad_mode='pad')")
+
+
 class ConvolutionSpec:
-    """Validated convolution arguments shared by the primitives and the nn layers."""
+    """Validated convolution arguments shared by the primitives and the nn layers.
+
+    ``pad_arg`` is the padding argument's name in the caller's API, for error messages:
+    ``ops.Conv2D`` calls it ``pad``, ``nn.Conv2d`` calls it ``padding``.
+    """
 
     def __init__(self, where: str, ndim: int, kernel_size: Any, pad_mode: str, pad: Any,
-                 stride: Any, dilation: Any, group: Any, data_format: str) -> None:
-        self.where, self.ndim = where, ndim
+                 stride: Any, dilation: Any, group: Any, data_format: str, *,
+                 pad_arg: str = "pad") -> None:
+        self.where, self.ndim, self.pad_arg = where, ndim, pad_arg
         self.kernel_size = _spatial_tuple(where, "kernel_size", kernel_size, ndim)
         self.pad_mode = check_choice(where, "pad_mode", pad_mode, _PAD_MODES)
         self.pad = pad
         # Checked now rather than at the first call, so a bad layer fails where it is built.
-        pads = _pad_values(where, "pad", pad, ndim)
-        if self.pad_mode != "pad" and any(pads):
-            raise value_error(where, "pad", pad, f"0 when pad_mode is {pad_mode!r} "
-                              "(padding needs pad_mode='pad')")
+        check_pad_agrees(where, pad_arg, self.pad_mode, pad, _pad_values(where, pad_arg, pad, ndim))
         self.stride = _spatial_tuple(where, "stride", stride, ndim)
         self.dilation = _spatial_tuple(where, "dilation", dilation, ndim)
         self.group = check_int(where, "group", group, minimum=1)
@@ -74,7 +84,8 @@ class ConvolutionSpec:
             raise value_error(self.where, "x", tuple(x_array.shape),
                               f"a {self.ndim + 2}-d input ({'NCHW' if self.ndim == 2 else 'NCDHW'})")
         padding = resolve_padding(self.pad_mode, self.pad, tuple(x_array.shape[2:]),
-                                  self.kernel_size, self.stride, self.dilation, self.where)
+                                  self.kernel_size, self.stride, self.dilation, self.where,
+                                  pad_arg=self.pad_arg)
         return Tensor._from_array(conv_nd(x_array, w_array, stride=self.stride, padding=padding,
                                           dilation=self.dilation, groups=self.group,
                                           where=self.where))

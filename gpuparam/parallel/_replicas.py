@@ -35,9 +35,10 @@ def _replicated(where: str, cell: Any) -> list[Parameter]:
     """The parameters every rank should hold whole and equal (see the module docstring)."""
     if not isinstance(cell, Cell):
         raise type_error(where, "cell", cell, "a gpuparam.nn.Cell")
-    # TODO(merge): use cell.parameters_broadcast_dict() once Cell has it, adding the
-    # `sliced` filter here.
-    return [p for p in cell.get_parameters() if not p.layerwise_parallel and not p.sliced]
+    # MindSpore's choice (layerwise_parallel ones stay per rank), less the sliced ones:
+    # each rank holds a different shard of those.
+    broadcast = cell.parameters_broadcast_dict() or {}
+    return [p for p in broadcast.values() if not p.sliced]
 
 
 def _lazy_descriptor(param: Parameter) -> Any:

@@ -39,7 +39,7 @@ assert_type(weight * a[0], Tensor)
 
 
 def forward(net: nn.Cell, x: Tensor) -> Tensor:
-    out = net(x)  # Cell.__call__ is typed Any: a Tensor annotation is accepted
+    out = net(x)  # a plain Cell's call is Any: a Tensor annotation is accepted
     result: Tensor = out
     return result
 
