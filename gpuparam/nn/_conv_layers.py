@@ -27,7 +27,7 @@ from ..ops._conv_transpose import conv_transpose_nd, transposed_output_size
 from ..ops._primitives import _PAD_MODES, ConvolutionSpec, check_pad_agrees
 from ._cell import Cell
 from ._inputs import layer_dtype, layer_input
-from ._layers import _bias_default, _make_parameter
+from ._layers import _bias_default, _make_parameter, configure_conv
 
 
 def _one_int(where: str, arg: str, value: Any) -> int:
@@ -129,17 +129,8 @@ class _ConvTransposeNd(Cell[Tensor]):
                  weight_init: Any = None, bias_init: Any = None, dtype: Any = float32,
                  data_format: str | None = None) -> None:
         super().__init__()
-        where = type(self).__name__
-        self.dtype = layer_dtype(where, dtype)
-        self.in_channels = check_int(where, "in_channels", in_channels, minimum=1)
-        self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
-        self.has_bias = check_bool(where, "has_bias", has_bias)
-        self.spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, padding, stride,
-                                    dilation, group, data_format or self._layout,
-                                    pad_arg="padding")
-        for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if channels % self.spec.group:
-                raise value_error(where, "group", group, f"a divisor of {arg}={channels}")
+        where = configure_conv(self, in_channels, out_channels, kernel_size, stride, pad_mode,
+                               padding, dilation, group, has_bias, dtype, data_format)
         ndim = self._ndim
         extra = (output_padding,) * ndim if isinstance(output_padding, numbers.Integral) \
             and not isinstance(output_padding, bool) else output_padding

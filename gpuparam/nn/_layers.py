@@ -42,6 +42,25 @@ def _bias_default(fan_in: int) -> Uniform:
     return Uniform(1.0 / math.sqrt(fan_in))
 
 
+def configure_conv(cell: Any, in_channels: int, out_channels: int, kernel_size: Any,
+                   stride: Any, pad_mode: str, padding: Any, dilation: Any, group: int,
+                   has_bias: bool, dtype: Any, data_format: str | None) -> str:
+    """Check and set what every convolution layer (plain and transposed) has: ``dtype``,
+    the channel counts, ``has_bias`` and the geometry ``spec``; return the layer's name
+    for messages."""
+    where = type(cell).__name__
+    cell.dtype = layer_dtype(where, dtype)
+    cell.in_channels = check_int(where, "in_channels", in_channels, minimum=1)
+    cell.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
+    cell.has_bias = check_bool(where, "has_bias", has_bias)
+    cell.spec = ConvolutionSpec(where, cell._ndim, kernel_size, pad_mode, padding, stride,
+                                dilation, group, data_format or cell._layout, pad_arg="padding")
+    for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if channels % cell.spec.group:
+            raise value_error(where, "group", group, f"a divisor of {arg}={channels}")
+    return where
+
+
 class _ConvNd(Cell[Tensor]):
     _ndim = 2
     _layout = "NCHW"
@@ -51,17 +70,8 @@ class _ConvNd(Cell[Tensor]):
                  has_bias: bool = False, weight_init: Any = None, bias_init: Any = None,
                  data_format: str | None = None, dtype: Any = float32) -> None:
         super().__init__()
-        where = type(self).__name__
-        self.dtype = layer_dtype(where, dtype)
-        self.in_channels = check_int(where, "in_channels", in_channels, minimum=1)
-        self.out_channels = check_int(where, "out_channels", out_channels, minimum=1)
-        self.has_bias = check_bool(where, "has_bias", has_bias)
-        self.spec = ConvolutionSpec(where, self._ndim, kernel_size, pad_mode, padding, stride,
-                                    dilation, group, data_format or self._layout,
-                                    pad_arg="padding")
-        for arg, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if channels % self.spec.group:
-                raise value_error(where, "group", group, f"a divisor of {arg}={channels}")
+        where = configure_conv(self, in_channels, out_channels, kernel_size, stride, pad_mode,
+                               padding, dilation, group, has_bias, dtype, data_format)
         shape = (out_channels, in_channels // self.spec.group, *self.spec.kernel_size)
         fan_in = int(np.prod(shape[1:]))
         self.weight = _make_parameter(where, "weight_init", weight_init,
