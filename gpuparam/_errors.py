@@ -119,3 +119,14 @@ def missing_bfloat16(module: str) -> AttributeError:
     """The error for ``gpuparam.bfloat16`` where ``ml_dtypes`` is not installed."""
     return AttributeError(f"module {module!r} has no attribute 'bfloat16': "
                           + ml_dtypes_needed("bfloat16"))
+
+
+def missing_mindspore_name(module: str, name: str) -> AttributeError:
+    """The error for a MindSpore name that ``module`` (``gpuparam.nn``, ``gpuparam.ops``,
+    ...) does not provide: it says where the list of what is left out lives. Dunder
+    probes (``__wrapped__``, ``__path__``) get Python's plain message."""
+    if name.startswith("__"):
+        return AttributeError(f"module {module!r} has no attribute {name!r}")
+    return AttributeError(f"module {module!r} has no attribute {name!r}: gpuparam does not "
+                          "provide it; docs/porting.md ('What is not there') lists what "
+                          "gpuparam leaves out of MindSpore's nn and ops.")

@@ -1,5 +1,6 @@
 """Cells (layers) with MindSpore's parameter registration: ``Cell``, ``Conv2d``, ``Dense``, ..."""
 
+from .._errors import missing_mindspore_name
 from . import utils as utils
 from ._activation import ReLU as ReLU, Sigmoid as Sigmoid, Softmax as Softmax, Tanh as Tanh
 from ._cell import Cell as Cell
@@ -23,9 +24,4 @@ __all__ += ["AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2dTranspos
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
-    if name.startswith("__"):
-        raise AttributeError(f"module 'gpuparam.nn' has no attribute {name!r}")
-    raise AttributeError(
-        f"module 'gpuparam.nn' has no attribute {name!r}: gpuparam provides MindSpore's "
-        "parameter API and the layers and operations listed in docs/porting.md "
-        "('What is there'); see 'What is not there' in the same guide.")
+    raise missing_mindspore_name(__name__, name)

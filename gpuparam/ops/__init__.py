@@ -9,6 +9,7 @@ Example:
     (1, 2, 2, 2)
 """
 
+from .._errors import missing_mindspore_name
 from ._conv import available_conv_backends as available_conv_backends
 from ._conv import conv_backend_for as conv_backend_for
 from ._conv import conv_nd as conv_nd
@@ -42,9 +43,4 @@ __all__ += ["Cast", "Div", "Exp", "Log", "Neg", "OnesLike", "RealDiv", "ReLU", "
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
-    if name.startswith("__"):
-        raise AttributeError(f"module 'gpuparam.ops' has no attribute {name!r}")
-    raise AttributeError(
-        f"module 'gpuparam.ops' has no attribute {name!r}: gpuparam provides MindSpore's "
-        "parameter API and the layers and operations listed in docs/porting.md "
-        "('What is there'); see 'What is not there' in the same guide.")
+    raise missing_mindspore_name(__name__, name)

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+from .._errors import missing_mindspore_name
 from typing import Any
 
 from .._tensor import Tensor
@@ -127,6 +128,5 @@ __all__ = ["add", "assign", "cast", "depend", "div", "exp", "log", "matmul", "mu
 
 
 def __getattr__(name: str) -> object:
-    raise AttributeError(f"module 'gpuparam.ops.functional' has no attribute {name!r}: gpuparam "
-                         "does not provide it; docs/porting.md ('What is not there') lists "
-                         "what gpuparam leaves out of MindSpore's nn and ops.")
+    # A MindSpore name gpuparam does not provide: say so, and where the list is.
+    raise missing_mindspore_name(__name__, name)

@@ -8,6 +8,7 @@ Example:
     array([2., 2.], dtype=float32)
 """
 
+from .._errors import missing_mindspore_name
 from ._depend import Depend as Depend
 from ._math import (Cast as Cast, Div as Div, Exp as Exp, Log as Log, Neg as Neg,
                     OnesLike as OnesLike, RealDiv as RealDiv, ReduceMean as ReduceMean,
@@ -24,6 +25,5 @@ __all__ = ["Add", "Assign", "Cast", "Conv2D", "Conv3D", "Depend", "Div", "Exp", 
 
 
 def __getattr__(name: str) -> object:
-    raise AttributeError(f"module 'gpuparam.ops.operations' has no attribute {name!r}: gpuparam "
-                         "does not provide it; docs/porting.md ('What is not there') lists "
-                         "what gpuparam leaves out of MindSpore's nn and ops.")
+    # A MindSpore name gpuparam does not provide: say so, and where the list is.
+    raise missing_mindspore_name(__name__, name)
