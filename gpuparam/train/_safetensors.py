@@ -13,7 +13,7 @@ array. Files are read by, and read files from, ``safetensors`` and MindSpore
 (``metadata["format"] == "ms"``; MindSpore's own ``crc_num``, a crc32 chained over the
 sorted names and their bytes, is written with ``crc_check`` and checked when present).
 
-Private API (used by ``serialization`` and by sharded checkpoints):
+Private API (used by ``serialization`` and by ``parallel``'s sharded checkpoints):
 
 - ``write_file(path, items, metadata=None, crc_num=False)``: atomically write the
   ``(name, data)`` pairs (``data`` a gpuparam Tensor, lazy or not, or a NumPy/CuPy
@@ -26,6 +26,8 @@ Private API (used by ``serialization`` and by sharded checkpoints):
 - ``read_tensor_into(reader, header, name, out, byte_range=None)``: read a tensor's
   bytes (or the byte range ``(start, stop)`` of them) into a preallocated C-contiguous
   array; the tensor's crc32 is checked when the whole tensor is read and one is present.
+- ``map_tensor(path, header, name)``: a read-only memory map of a tensor, for reading
+  an N-d box of it (a shard) without reading the rest; no crc32 check.
 - ``ms_crc_num(reader, header)`` / ``ms_crc_step(name, host, crc)``: MindSpore's
   ``crc_num``. ``_fileio.atomic_write`` is the atomic file writer for anything else
   (an index file, say).
@@ -279,6 +281,18 @@ def read_header(reader: Reader, size: int) -> Header:
         raise ValueError(f"{path}: the header describes {covered} data bytes, but the file "
                          f"has {data_len}.")
     return Header(tensors, metadata, data_start)
+
+
+def map_tensor(path: str, header: Header, name: str) -> np.ndarray:
+    """A read-only memory map of tensor ``name`` of the file ``path`` (its header read by
+    ``read_header``): only the pages of what is sliced from it are read from disk. Its
+    crc32 is not checked (use ``read_tensor_into`` for a whole tensor)."""
+    info = header.tensors[name]
+    if info.begin == info.end:
+        return np.empty(info.shape, info.dtype.numpy_dtype)
+    mapped = np.memmap(path, dtype=info.dtype.numpy_dtype, mode="r",
+                       offset=header.data_start + info.begin, shape=info.shape or (1,))
+    return mapped.reshape(info.shape)
 
 
 def read_tensor_into(reader: Reader, header: Header, name: str, out: Any,
