@@ -206,3 +206,16 @@ def test_a_layer_that_has_run_copies_and_its_copy_runs_the_same(copier, layer):
     clone = COPIERS[copier](net)
     assert all(c is not p for c, p in zip(clone.get_parameters(), net.get_parameters()))
     np.testing.assert_array_equal(clone(x).asnumpy(), net(x).asnumpy())
+
+
+@pytest.mark.parametrize("copier", sorted(COPIERS))
+def test_a_view_copies_into_a_tensor_of_its_own_with_fresh_ordering(copier):
+    base = Tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
+    view = base[1]
+    assert view._base is base
+    clone = COPIERS[copier](view)
+    assert clone._base is None and clone._readers == {} and clone._after == []
+    assert clone._lock is not view._lock
+    np.testing.assert_array_equal(clone.asnumpy(), [3.0, 4.0, 5.0])
+    clone[0] = 9.0
+    assert base.asnumpy()[1, 0] == 3.0 and view.asnumpy()[0] == 3.0
