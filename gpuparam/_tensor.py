@@ -226,39 +226,52 @@ class Tensor(TensorMethods, TensorOperators):
 
     # ------------------------------------------------------------------ pickle and copy
 
-    # Per-process state that is rebuilt, never copied: the lock, and the stream events.
-    _TRANSIENT = ("_lock", "_ready", "_after")
+    # Per-process state a copy never inherits: the lock and the stream ordering (the
+    # events, the readers, the allocation stream, the device, the base a view shares).
+    # A copy starts with its own, as a new tensor does; the data travels separately.
+    _PER_PROCESS = ("_lock", "_ready", "_readers", "_home", "_device", "_base", "_after",
+                    "_array")
 
     def __getstate__(self) -> dict[str, Any]:
-        """Everything but the lock and events; data as a host array (a lazy tensor stays
+        """Everything but the per-process state; data as a host array (a lazy tensor stays
         lazy: its initializer and random key travel, so the copy gives the same values)."""
         with self._lock:
-            state = {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
-            if self._array is not None:
-                state["_array"] = np.asarray(_backend.to_host(self._read()), order="C")
+            state = {k: v for k, v in self.__dict__.items() if k not in self._PER_PROCESS}
+            state["_array"] = (None if self._array is None
+                               else np.asarray(_backend.to_host(self._read()), order="C"))
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._init_state()  # a new lock of its own
-        self.__dict__.update(state)
-        if self._array is not None:
-            self._array = _backend.to_active(self._array)  # back on the active backend
-            self._ready = _backend.record_ready_event()
+        state = dict(state)
+        array = state.pop("_array", None)
+        # Loaded on the active backend; a lazy tensor materializes on the current device.
+        self._restore(state, None if array is None else _backend.to_active(array),
+                      _streams.current_device())
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
         # Like pickling, but the data is copied on its own device (no host round trip).
         clone = type(self).__new__(type(self))
         memo[id(self)] = clone
-        clone._init_state()
         with self._lock:
-            array = None if self._array is None else self._read().copy()
-            for key, value in self.__dict__.items():
-                if key not in self._TRANSIENT and key != "_array":
-                    clone.__dict__[key] = copy.deepcopy(value, memo)
-        clone._array = array
-        if array is not None:
-            clone._ready = _backend.record_ready_event()
+            array = None
+            if self._array is not None:
+                with _backend.device(self._device):
+                    array = self._read().copy()
+            state = {k: copy.deepcopy(v, memo) for k, v in self.__dict__.items()
+                     if k not in self._PER_PROCESS}
+        clone._restore(state, array, self._device)
         return clone
+
+    def _restore(self, state: dict[str, Any], array: Array | None, device: int | None) -> None:
+        """Finish a copy: fresh per-process state, ``state``, then ``array`` (owned) as
+        its data, or lazy (``device``: where it will materialize)."""
+        self._init_state()
+        self.__dict__.update(state)
+        self._array = None
+        if array is None:
+            self._device = device
+        else:
+            self._set_array(array, self._dtype)
 
     # ------------------------------------------------------------------ laziness
 

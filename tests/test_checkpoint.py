@@ -23,17 +23,27 @@ FORMATS = ["ckpt", "safetensors"]
 SHAPES = {"scalar": (), "vector": (7,), "empty": (0, 3), "matrix": (4, 5), "4d": (2, 3, 1, 4)}
 
 
+# Dtypes a format has no name for: MindSpore's .ckpt loader (tensor_to_ms_type) names no
+# complex or float8 type; the safetensors specification has no complex128 code.
+NOT_HELD = {"ckpt": {"complex64", "complex128", "float8_e4m3fn", "float8_e5m2"},
+            "safetensors": {"complex128"}}
+HELD = [(f, d) for f in FORMATS for d in ALL_DTYPES if d.name not in NOT_HELD[f]]
+REFUSED = [(f, d) for f in FORMATS for d in ALL_DTYPES if d.name in NOT_HELD[f]]
+
+
 def sample(dtype, shape, seed=0):
     rng = np.random.default_rng(seed)
-    return (rng.normal(size=shape) * 40).astype(dtype.numpy_dtype)
+    values = rng.normal(size=shape) * 40
+    if dtype.numpy_dtype.kind == "c":
+        values = values + 1j * rng.normal(size=shape)
+    return values.astype(dtype.numpy_dtype)
 
 
 def load(path, fmt, **kwargs):
     return gpuparam.load_checkpoint(str(path), format=fmt, **kwargs)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=[d.name for d in ALL_DTYPES])
+@pytest.mark.parametrize("fmt, dtype", HELD, ids=[f"{d.name}-{f}" for f, d in HELD])
 def test_every_dtype_and_shape_kind_round_trips_bit_exactly(tmp_path, fmt, dtype):
     values = {f"{kind}": sample(dtype, shape) for kind, shape in SHAPES.items()}
     path = tmp_path / f"x.{fmt}"
@@ -46,6 +56,16 @@ def test_every_dtype_and_shape_kind_round_trips_bit_exactly(tmp_path, fmt, dtype
         assert isinstance(got, Parameter) and got.name == name and got.dtype == dtype
         assert got.shape == value.shape
         assert got.asnumpy().tobytes() == value.tobytes(), name
+
+
+@pytest.mark.parametrize("fmt, dtype", REFUSED, ids=[f"{d.name}-{f}" for f, d in REFUSED])
+def test_a_dtype_the_format_cannot_name_is_refused_before_anything_is_written(tmp_path, fmt, dtype):
+    path = tmp_path / f"x.{fmt}"
+    path.write_bytes(b"old file")
+    saved = {"first": Tensor(np.ones(2, np.float32)), "odd": Tensor(sample(dtype, (3,)))}
+    with pytest.raises(ValueError, match=f"save_checkpoint: .*'odd'.*{dtype}"):
+        gpuparam.save_checkpoint(saved, str(path), format=fmt)
+    assert path.read_bytes() == b"old file" and os.listdir(tmp_path) == [path.name]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

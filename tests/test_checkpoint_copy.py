@@ -182,3 +182,40 @@ def test_shared_parameters_and_parameter_tuples_stay_shared_in_the_copy(copier):
     assert clone.a.w is clone.b.w is clone.group[1] and clone.a.w is not shared
     assert type(clone.group) is gpuparam.ParameterTuple
     assert [p.name for p in clone.get_parameters()] == [p.name for p in net.get_parameters()]
+
+
+LAYERS = {
+    "Conv2d": (lambda: nn.Conv2d(3, 4, 3, has_bias=True), (2, 3, 6, 6)),
+    "BatchNorm2d": (lambda: nn.BatchNorm2d(3), (2, 3, 6, 6)),
+    "Dense": (lambda: nn.Dense(6, 2), (2, 6)),
+    "Dropout": (lambda: nn.Dropout(p=0.5), (2, 6)),
+    "LayerNorm": (lambda: nn.LayerNorm((6,)), (2, 6)),
+}
+
+
+@pytest.mark.parametrize("copier", sorted(COPIERS))
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_a_layer_that_has_run_copies_and_its_copy_runs_the_same(copier, layer):
+    # Running a layer leaves results, views and stream state behind; none of it may
+    # reach the copy (a lock or an event would not pickle; a shared one would order wrongly).
+    make, shape = LAYERS[layer]
+    gpuparam.set_seed(6)
+    net = make()
+    x = Tensor(np.random.default_rng(0).normal(size=shape).astype(np.float32))
+    net(x)
+    clone = COPIERS[copier](net)
+    assert all(c is not p for c, p in zip(clone.get_parameters(), net.get_parameters()))
+    np.testing.assert_array_equal(clone(x).asnumpy(), net(x).asnumpy())
+
+
+@pytest.mark.parametrize("copier", sorted(COPIERS))
+def test_a_view_copies_into_a_tensor_of_its_own_with_fresh_ordering(copier):
+    base = Tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
+    view = base[1]
+    assert view._base is base
+    clone = COPIERS[copier](view)
+    assert clone._base is None and clone._readers == {} and clone._after == []
+    assert clone._lock is not view._lock
+    np.testing.assert_array_equal(clone.asnumpy(), [3.0, 4.0, 5.0])
+    clone[0] = 9.0
+    assert base.asnumpy()[1, 0] == 3.0 and view.asnumpy()[0] == 3.0

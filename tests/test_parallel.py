@@ -3,6 +3,7 @@ broadcast and replica checks in one process, and sharded init across world sizes
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import numpy as np
@@ -290,45 +291,57 @@ def test_an_interrupted_save_keeps_the_old_index_and_is_refused(world, tmp_path,
         parallel.load_sharded(_mixed_net(2), tmp_path)
 
 
-def test_a_failed_shard_write_leaves_the_old_file_and_no_temporary(tmp_path):
-    from gpuparam.parallel import _safetensors
+def test_a_failed_shard_write_leaves_the_old_file_and_no_temporary(world, tmp_path, monkeypatch):
+    from gpuparam.train import _safetensors
 
-    target = tmp_path / "x.safetensors"
-    _safetensors.write(target, [("a", (2,), np.dtype(np.float32), lambda: np.ones(2, np.float32))], {})
-    old = target.read_bytes()
+    parallel.save_sharded(_mixed_net(1), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
-    def fail():
-        raise RuntimeError("generator failed")
-    with pytest.raises(RuntimeError, match="generator failed"):
-        _safetensors.write(target, [("a", (2,), np.dtype(np.float32), fail)], {})
-    assert target.read_bytes() == old and sorted(tmp_path.iterdir()) == [target]
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+    monkeypatch.setattr(_safetensors, "write_array", fail)
+    with pytest.raises(RuntimeError, match="rank 0 could not write .*disk full"):
+        parallel.save_sharded(_mixed_net(3), tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_complex128_parameter_is_refused_before_anything_is_written(world, tmp_path):
+    net = _mixed_net(1)
+    net.z = Parameter(Tensor(np.ones(2, np.complex128)))
+    with pytest.raises(ValueError, match="save_sharded: tensor 'z' has dtype Complex128"):
+        parallel.save_sharded(net, tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(("header", "text"), [
-    (b"\xff" * 8, "header length"),
-    (None, "is not JSON"),
+    (b"\xff" * 8, "header claims"),
+    (None, "is not UTF-8 JSON"),
     ({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
       "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}, "overlap"),
-    ({"a": {"dtype": "Q7", "shape": [2], "data_offsets": [0, 8]}}, "no known dtype"),
+    ({"a": {"dtype": "Q7", "shape": [2], "data_offsets": [0, 8]}}, "is not one gpuparam reads"),
     ({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}, "needs 12 bytes"),
-    ({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}, "beyond the 12 bytes"),
+    ({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}, "past the 12 data bytes"),
     ([1, 2], "not a JSON object"),
 ])
-def test_hostile_shard_files_are_refused_before_allocating(tmp_path, header, text):
+def test_hostile_shard_files_are_refused_before_allocating(world, tmp_path, header, text):
     import json
     import struct
 
-    from gpuparam.parallel import _safetensors
+    from gpuparam.parallel import _sharded
 
-    path = tmp_path / "bad.safetensors"
+    parallel.save_sharded(_mixed_net(1), tmp_path)
+    path = tmp_path / "model-00001-of-00001.safetensors"
     if isinstance(header, bytes):
         path.write_bytes(header + b"{}")
     else:
         raw = b"{not json" if header is None else json.dumps(header).encode()
-        path.write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(12 if "beyond" in text else 16))
-    with pytest.raises(ValueError, match="is not a valid safetensors file") as info:
-        _safetensors.Reader(path)
-    assert text in str(info.value)
+        path.write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(12 if "past" in text else 16))
+    with pytest.raises(ValueError, match="load_sharded: not a valid safetensors file") as info:
+        parallel.load_sharded(_mixed_net(2), tmp_path)
+    assert str(path) in str(info.value) and text in str(info.value)
+    with pytest.raises(ValueError, match=text):  # the reader itself, no communicator needed
+        with contextlib.ExitStack() as files:
+            _sharded.ShardFile("load_sharded", path, files)
 
 
 def test_an_index_naming_other_files_is_refused(world, tmp_path):

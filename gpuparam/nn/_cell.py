@@ -149,9 +149,6 @@ class Cell(Generic[Output]):
             released.append(child)
         return released
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Cell:
-        return _naming.deepcopy_cell(self, memo)
-
     # ------------------------------------------------------------------ registration
 
     def insert_param_to_cell(self, param_name: str, param: Parameter,
@@ -234,23 +231,18 @@ class Cell(Generic[Output]):
 
     # ------------------------------------------------------------------ pickle and copy
 
+    # copy.deepcopy takes the same path as pickle (no __deepcopy__): the state below.
+
     def __getstate__(self) -> dict[str, Any]:
-        # Weak references to the parents cannot be pickled (and a copy has other parents);
-        # the name index is a cache. Both are rebuilt on load.
-        state = dict(self.__dict__)
-        state.pop("_parents", None)
-        state["_index"], state["_index_stamp"] = None, -1
-        return state
+        # The naming state derived from the registries (name index, holders, parents,
+        # which are weak references) is rebuilt by __setstate__, never copied.
+        return {k: v for k, v in self.__dict__.items() if k not in _naming.DERIVED}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # A child is rebuilt before its parent (pickle and deepcopy finish an object's
-        # state first), so the parent links itself into children that already exist.
+        # pickle and deepcopy finish a child's state before its parent's, so the children
+        # are adopted first and this cell links itself into them as their parent.
         self.__dict__.update(state)
-        self.__dict__.setdefault("_parents", [])
-        for child in self.__dict__["_cells"].values():
-            parents = child.__dict__.setdefault("_parents", [])
-            if all(ref() is not self for ref in parents):
-                parents.append(weakref.ref(self))
+        _naming.adopt(self)
 
     # ------------------------------------------------------------------ traversal
 

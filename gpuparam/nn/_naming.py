@@ -13,7 +13,6 @@ that belongs to two trees must keep both unambiguous.
 
 from __future__ import annotations
 
-import copy
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -96,7 +95,8 @@ def drop_parent(child: Cell, parent: Cell) -> None:
 
 def adopt(cell: Cell) -> None:
     """Give a copied or unpickled cell fresh derived state: no index, no parents, and
-    its own parameters and children registered. Run it on children before parents."""
+    its own parameters and children registered. Run it on children before parents
+    (``Cell.__setstate__`` does, for both pickle and ``copy.deepcopy``)."""
     cell.__dict__.update(_index=None, _parents=[], _held={})
     for param in cell.__dict__["_params"].values():
         add_holder(param, cell)
@@ -246,18 +246,6 @@ def add_group(self: Cell, name: str, value: Any) -> None:
         invalidate([self])
     else:
         record_added([self], members.items())
-
-
-def deepcopy_cell(cell: Cell, memo: dict[int, Any]) -> Cell:
-    """``copy.deepcopy`` of a cell: its registries are copied, its derived state (name
-    index, holders, parents) is made afresh for the copy."""
-    new = type(cell).__new__(type(cell))
-    memo[id(cell)] = new
-    for key, value in cell.__dict__.items():
-        if key not in DERIVED:
-            object.__setattr__(new, key, copy.deepcopy(value, memo))
-    adopt(new)
-    return new
 
 
 def _on_user_rename(param: Parameter, new_name: str) -> None:

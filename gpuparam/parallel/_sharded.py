@@ -8,30 +8,31 @@ index is the commit marker. Every file and the index carry one id per save, so a
 finds a directory where a save was interrupted (new shard files beside an old index)
 and refuses it instead of mixing two checkpoints. ``load_sharded`` reads, on each rank,
 only the byte ranges of the pieces that overlap what that rank holds (a memory map of
-each file), whatever world size wrote them.
+each file), whatever world size wrote them; a piece read whole has its crc32 checked.
+The files are written and read by ``train._safetensors``, the checkpoint code's own
+safetensors writer and checked reader.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import re
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .. import _backend
 from .._errors import type_error
 from .._parameter import Parameter
 from .._tensor import Tensor
 from ..communication import _world
 from ..communication.comm_func import _agree
 from ..nn import Cell
-from . import _safetensors
+from ..train import _fileio, _safetensors as st
 
 INDEX_NAME = "model.safetensors.index.json"
 FORMAT = "gpuparam-sharded/1"
@@ -69,10 +70,7 @@ def _pieces(where: str, cell: Any) -> list[tuple[Parameter, tuple[int, ...], tup
                 f"{where}: parameter {param.name!r} has layerwise_parallel=True but is not a "
                 "shard (init_data(index=...)): its values differ per rank and cannot be "
                 "resharded; save it per rank with a regular checkpoint.")
-        if param.dtype.name not in _safetensors._CODES:
-            raise ValueError(f"{where}: parameter {param.name!r} is {param.dtype}, which "
-                             "safetensors has no code for; accepted: "
-                             f"{', '.join(sorted(_safetensors._CODES))}.")
+        st.code_of(param.dtype, param.name, where)  # complex128 has none: refused here
         out.append((param, *_region(where, param)))
     return out
 
@@ -131,7 +129,7 @@ def save_sharded(cell: Cell, directory: Any) -> None:
         path.mkdir(parents=True, exist_ok=True)
     except (TypeError, ValueError, NotImplementedError, OSError) as exc:
         error = exc
-    described = [(p.name, whole, p.dtype.name, tuple(s.start for s in region), tuple(p.shape))
+    described = [(p.name, whole, st.code_of(p.dtype), tuple(s.start for s in region), tuple(p.shape))
                  for p, whole, region in pieces]
     infos = _agree(where, world, error, (uuid.uuid4().hex, described))
     save_id = infos[0][0]
@@ -140,12 +138,12 @@ def save_sharded(cell: Cell, directory: Any) -> None:
             if owners[(p.name, tuple(s.start for s in region), tuple(p.shape))] == world.rank]
     sharding = {p.name: {"global_shape": list(whole), "offsets": [s.start for s in region]}
                 for p, whole, region in mine}
-    tensors = [(p.name, tuple(p.shape), p.dtype.numpy_dtype, _host_reader(p)) for p, _, _ in mine]
     file_name = _shard_file(world.rank, world.size)
     try:
-        size = _safetensors.write(path / file_name, tensors,
-                                  {"format": FORMAT, "save_id": save_id,
-                                   "sharding": json.dumps(sharding, separators=(",", ":"))})
+        st.write_file(str(path / file_name), [(p.name, p) for p, _, _ in mine],
+                      {"format": FORMAT, "save_id": save_id,
+                       "sharding": json.dumps(sharding, separators=(",", ":"))})
+        size = (path / file_name).stat().st_size
     except Exception as exc:
         error, size = RuntimeError(f"{where}: rank {world.rank} could not write "
                                    f"{path / file_name}: {exc}"), 0
@@ -159,21 +157,16 @@ def save_sharded(cell: Cell, directory: Any) -> None:
     _agree(where, world, error, None)
 
 
-def _host_reader(param: Parameter) -> Callable[[], np.ndarray]:
-    return lambda: _backend.to_host(param._read())
-
-
 def _write_index(path: Path, infos: list[Any], owners: dict[tuple, int], sizes: list[int],
                  save_id: str, world_size: int) -> None:
     shards: dict[str, dict[str, Any]] = {}
     total = 0
-    for name, whole, dtype, _, _ in infos[0][1]:
-        shards[name] = {"dtype": _safetensors._CODES[dtype], "global_shape": list(whole),
-                        "pieces": []}
+    for name, whole, code, _, _ in infos[0][1]:
+        shards[name] = {"dtype": code, "global_shape": list(whole), "pieces": []}
     for (name, offsets, shape), rank in owners.items():
         shards[name]["pieces"].append({"file": _shard_file(rank, world_size),
                                        "offsets": list(offsets), "shape": list(shape)})
-        total += math.prod(shape) * np.dtype(_safetensors._BY_CODE[shards[name]["dtype"]]).itemsize
+        total += math.prod(shape) * _itemsize(shards[name]["dtype"])
     whole_in_one = {name: entry["pieces"][0]["file"] for name, entry in shards.items()
                     if len(entry["pieces"]) == 1}
     index = {"metadata": {"total_size": total, "format": FORMAT, "save_id": save_id,
@@ -181,7 +174,7 @@ def _write_index(path: Path, infos: list[Any], owners: dict[tuple, int], sizes: 
              "weight_map": whole_in_one,  # Hugging Face's map, for tensors stored whole
              "shards": shards,
              "files": {_shard_file(r, world_size): {"size": s} for r, s in enumerate(sizes)}}
-    with _safetensors.atomic_file(path / INDEX_NAME) as handle:
+    with _fileio.atomic_write(str(path / INDEX_NAME)) as handle:
         handle.write(json.dumps(index, indent=1).encode())
     for stale in path.iterdir():  # shard files of an earlier save at another world size
         if _SHARD_FILE.match(stale.name) and stale.name not in index["files"]:
@@ -218,13 +211,15 @@ def load_sharded(cell: Cell, directory: Any) -> list[str]:
     try:
         path = _directory(where, directory)
         index = _read_index(where, path)
-        readers: dict[str, _safetensors.Reader] = {}
         pieces = _pieces(where, cell)
         missing = [p.name for p, _, _ in pieces if p.name not in index["shards"]]
         if missing:
             raise ValueError(f"{where}: the checkpoint in {path} has no {missing}.")
-        for param, whole, region in pieces:
-            loaded.append((param, _read_region(where, path, index, readers, param, whole, region)))
+        with contextlib.ExitStack() as files:
+            shards: dict[str, ShardFile] = {}
+            for param, whole, region in pieces:
+                loaded.append((param, _read_region(where, path, index, shards, files, param,
+                                                   whole, region)))
         names = {p.name for p, _, _ in pieces}
         unexpected = [name for name in index["shards"] if name not in names]
     except (TypeError, ValueError, NotImplementedError, OSError) as exc:
@@ -243,7 +238,7 @@ def _read_index(where: str, path: Path) -> dict[str, Any]:
     if not index_path.is_file():
         raise ValueError(f"{where}: {index_path} does not exist: no complete sharded "
                          "checkpoint is in that directory.")
-    if index_path.stat().st_size > _safetensors.MAX_HEADER_BYTES:
+    if index_path.stat().st_size > st.MAX_HEADER_BYTES:
         raise ValueError(f"{where}: {index_path} is larger than 100 MiB.")
     try:
         index = json.loads(index_path.read_bytes())
@@ -251,7 +246,7 @@ def _read_index(where: str, path: Path) -> dict[str, Any]:
         ok = (meta.get("format") == FORMAT and isinstance(meta.get("save_id"), str)
               and isinstance(shards, dict))
         for entry in shards.values():
-            ok = ok and entry["dtype"] in _safetensors._BY_CODE and _ints(entry["global_shape"])
+            ok = ok and st.dtype_of(entry["dtype"]) is not None and _ints(entry["global_shape"])
             for piece in entry["pieces"]:
                 ok = ok and bool(_SHARD_FILE.match(str(piece["file"]))) and _ints(piece["offsets"]) \
                     and _ints(piece["shape"]) and len(piece["shape"]) == len(entry["global_shape"])
@@ -268,15 +263,46 @@ def _ints(values: Any) -> bool:
                                             and v >= 0 for v in values)
 
 
-def _read_region(where: str, path: Path, index: dict[str, Any],
-                 readers: dict[str, _safetensors.Reader], param: Parameter,
-                 whole: tuple[int, ...], region: tuple[slice, ...]) -> np.ndarray:
+def _itemsize(code: str) -> int:
+    dtype = st.dtype_of(code)
+    assert dtype is not None  # the index was checked
+    return dtype.itemsize
+
+
+class ShardFile:
+    """One shard file, open, with its checked safetensors header."""
+
+    def __init__(self, where: str, path: Path, files: contextlib.ExitStack) -> None:
+        self.path = str(path)
+        handle = files.enter_context(open(path, "rb", buffering=0))
+        self.reader = _fileio.Reader(handle, self.path)
+        try:
+            self.header = st.read_header(self.reader, os.fstat(handle.fileno()).st_size)
+        except ValueError as exc:
+            raise ValueError(f"{where}: not a valid safetensors file: {exc}") from None
+
+    def read(self, name: str, box: tuple[slice, ...]) -> np.ndarray:
+        """``box`` of tensor ``name``: read whole (crc32 checked) when it is all of it,
+        else sliced from a memory map (only those bytes are read)."""
+        info = self.header.tensors[name]
+        if all(b.start == 0 and b.stop == n for b, n in zip(box, info.shape)):
+            out = np.empty(info.shape, info.dtype.numpy_dtype)
+            st.read_tensor_into(self.reader, self.header, name, out)
+            return out
+        return st.map_tensor(self.path, self.header, name)[box]
+
+
+def _read_region(where: str, path: Path, index: dict[str, Any], shards: dict[str, ShardFile],
+                 files: contextlib.ExitStack, param: Parameter, whole: tuple[int, ...],
+                 region: tuple[slice, ...]) -> np.ndarray:
     entry = index["shards"][param.name]
-    dtype = _safetensors._BY_CODE[entry["dtype"]]
-    if tuple(entry["global_shape"]) != whole or dtype != param.dtype.numpy_dtype:
+    dtype = st.dtype_of(entry["dtype"])
+    assert dtype is not None  # the index was checked
+    if tuple(entry["global_shape"]) != whole or dtype != param.dtype:
         raise ValueError(f"{where}: {param.name!r} is {tuple(entry['global_shape'])} "
-                         f"{dtype} in the checkpoint but {whole} {param.dtype.numpy_dtype} here.")
-    values = np.empty(tuple(s.stop - s.start for s in region), dtype)
+                         f"{dtype.numpy_dtype} in the checkpoint but {whole} "
+                         f"{param.dtype.numpy_dtype} here.")
+    values = np.empty(tuple(s.stop - s.start for s in region), dtype.numpy_dtype)
     covered = 0
     for piece in entry["pieces"]:
         offsets, shape = piece["offsets"], tuple(piece["shape"])
@@ -284,18 +310,18 @@ def _read_region(where: str, path: Path, index: dict[str, Any],
         highs = [min(r.stop, o + n) for r, o, n in zip(region, offsets, shape)]
         if any(lo >= hi for lo, hi in zip(lows, highs)):
             continue
-        reader = readers.get(piece["file"])
-        if reader is None:
-            reader = readers[piece["file"]] = _safetensors.Reader(path / piece["file"])
-            if reader.metadata.get("save_id") != index["metadata"]["save_id"]:
+        shard = shards.get(piece["file"])
+        if shard is None:
+            shard = shards[piece["file"]] = ShardFile(where, path / piece["file"], files)
+            if shard.header.metadata.get("save_id") != index["metadata"]["save_id"]:
                 raise ValueError(f"{where}: {path / piece['file']} belongs to another save than "
                                  f"{INDEX_NAME}: a save into {path} was interrupted.")
-        found = reader.entries.get(param.name)
-        if found is None or found[0] != dtype or found[1] != shape:
+        found = shard.header.tensors.get(param.name)
+        if found is None or found.dtype != dtype or found.shape != shape:
             raise ValueError(f"{where}: {path / piece['file']} does not hold the piece of "
                              f"{param.name!r} its index names ({shape}).")
-        source = reader.view(param.name)[tuple(slice(lo - o, hi - o) for lo, hi, o in
-                                               zip(lows, highs, offsets))]
+        source = shard.read(param.name, tuple(slice(lo - o, hi - o) for lo, hi, o in
+                                              zip(lows, highs, offsets)))
         values[tuple(slice(lo - r.start, hi - r.start) for lo, hi, r in zip(lows, highs, region))] = source
         covered += math.prod(hi - lo for lo, hi in zip(lows, highs))
     if covered != values.size:

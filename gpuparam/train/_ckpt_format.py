@@ -41,15 +41,41 @@ MAX_HEADER_BYTES = 1 << 16
 _WINDOW = 1 << 16
 
 
-def type_name(dtype: DType) -> str:
-    """MindSpore's ``tensor_type`` for a dtype (its printed name: ``Float32``, ``BFloat16``)."""
-    return str(dtype)
+# MindSpore's ``tensor_type`` names, exactly those its loader knows (``tensor_to_ms_type``
+# in mindspore/train/serialization.py). It has none for complex or float8 tensors: a
+# .ckpt holding them could not be loaded by MindSpore, so gpuparam writes none.
+_MS_TYPES = {"bool_": "Bool", "int8": "Int8", "int16": "Int16", "int32": "Int32",
+             "int64": "Int64", "uint8": "UInt8", "uint16": "UInt16", "uint32": "UInt32",
+             "uint64": "UInt64", "float16": "Float16", "float32": "Float32",
+             "float64": "Float64", "bfloat16": "BFloat16"}
+
+
+def type_name(dtype: DType, name: str) -> str:
+    """MindSpore's ``tensor_type`` for parameter ``name`` of ``dtype`` (``Float32``, ...).
+
+    Raises:
+        ValueError: For a dtype MindSpore's .ckpt format has no name for.
+    """
+    try:
+        return _MS_TYPES[dtype.name]
+    except KeyError:
+        other = ("format='safetensors' holds it" if dtype.name != "complex128" else
+                 "no checkpoint format holds it: cast it (astype(gpuparam.complex64)) and "
+                 "use format='safetensors'")
+        raise ValueError(f"save_checkpoint: parameter {name!r} has dtype {dtype}, which "
+                         "MindSpore's .ckpt format has no tensor_type for (it names no "
+                         f"complex or float8 type); {other}.") from None
+
+
+def known_type_names() -> list[str]:
+    """The ``tensor_type`` names gpuparam reads (with the ml_dtypes dtypes it has)."""
+    return [_MS_TYPES[d.name] for d in _dtype.ALL_DTYPES if d.name in _MS_TYPES] + [STR_TYPE]
 
 
 def dtype_of(name: str) -> DType | None:
     """The gpuparam dtype of a ``tensor_type`` name, or None if gpuparam has none."""
     for dtype in _dtype.ALL_DTYPES:
-        if str(dtype) == name:
+        if _MS_TYPES.get(dtype.name) == name:
             return dtype
     return None
 
@@ -295,7 +321,7 @@ def entry_shape(entry: Entry, path: str) -> tuple[DType, tuple[int, ...]]:
         hint = (" (gpuparam has bfloat16 only where ml_dtypes is installed)"
                 if entry.type_ == "BFloat16" else "")
         raise ValueError(f"{path}: {what}: tensor_type {entry.type_!r} is not one gpuparam "
-                         f"reads{hint}; known: {[str(d) for d in _dtype.ALL_DTYPES] + [STR_TYPE]}.")
+                         f"reads{hint}; known: {known_type_names()}.")
     shape = entry.dims
     size = entry.content_bytes
     # Older MindSpore files write a scalar's dims as [0].

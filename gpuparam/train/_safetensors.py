@@ -13,7 +13,7 @@ array. Files are read by, and read files from, ``safetensors`` and MindSpore
 (``metadata["format"] == "ms"``; MindSpore's own ``crc_num``, a crc32 chained over the
 sorted names and their bytes, is written with ``crc_check`` and checked when present).
 
-Private API (used by ``serialization`` and by sharded checkpoints):
+Private API (used by ``serialization`` and by ``parallel``'s sharded checkpoints):
 
 - ``write_file(path, items, metadata=None, crc_num=False)``: atomically write the
   ``(name, data)`` pairs (``data`` a gpuparam Tensor, lazy or not, or a NumPy/CuPy
@@ -26,6 +26,8 @@ Private API (used by ``serialization`` and by sharded checkpoints):
 - ``read_tensor_into(reader, header, name, out, byte_range=None)``: read a tensor's
   bytes (or the byte range ``(start, stop)`` of them) into a preallocated C-contiguous
   array; the tensor's crc32 is checked when the whole tensor is read and one is present.
+- ``map_tensor(path, header, name)``: a read-only memory map of a tensor, for reading
+  an N-d box of it (a shard) without reading the rest; no crc32 check.
 - ``ms_crc_num(reader, header)`` / ``ms_crc_step(name, host, crc)``: MindSpore's
   ``crc_num``. ``_fileio.atomic_write`` is the atomic file writer for anything else
   (an index file, say).
@@ -63,12 +65,24 @@ CRC_PREFIX = "crc32:"
 
 _CODES = {"bool_": "BOOL", "uint8": "U8", "int8": "I8", "int16": "I16", "uint16": "U16",
           "int32": "I32", "uint32": "U32", "int64": "I64", "uint64": "U64",
-          "float16": "F16", "bfloat16": "BF16", "float32": "F32", "float64": "F64"}
+          "float16": "F16", "bfloat16": "BF16", "float32": "F32", "float64": "F64",
+          "float8_e4m3fn": "F8_E4M3", "float8_e5m2": "F8_E5M2", "complex64": "C64"}
+# complex128 has no code in the safetensors specification: it is refused, never guessed.
 
 
-def code_of(dtype: DType) -> str:
-    """The safetensors dtype code of a gpuparam dtype (``F32``, ``BF16``, ...)."""
-    return _CODES[dtype.name]
+def code_of(dtype: DType, name: str = "", where: str = "save_checkpoint") -> str:
+    """The safetensors dtype code of a gpuparam dtype (``F32``, ``BF16``, ...).
+
+    Raises:
+        ValueError: For a dtype safetensors has no code for (complex128), naming the
+            tensor ``name`` and the public function ``where``.
+    """
+    try:
+        return _CODES[dtype.name]
+    except KeyError:
+        raise ValueError(f"{where}: tensor {name!r} has dtype {dtype}, which safetensors has "
+                         "no code for; cast it first (astype(gpuparam.complex64) keeps "
+                         "complex values at single precision).") from None
 
 
 def dtype_of(code: str) -> DType | None:
@@ -159,6 +173,7 @@ def write_file(path: str, items: Iterable[tuple[str, Any]], metadata: dict[str, 
     infos, offset = [], 0
     for name, data in pairs:
         dtype, shape = _describe(data)
+        code_of(dtype, name)  # a dtype without a code is refused before anything is written
         nbytes = math.prod(shape) * dtype.itemsize
         infos.append(TensorInfo(name, dtype, shape, offset, offset + nbytes))
         offset += nbytes
@@ -237,7 +252,7 @@ def read_header(reader: Reader, size: int) -> Header:
         dtype = dtype_of(spec["dtype"]) if isinstance(spec["dtype"], str) else None
         if dtype is None:
             raise ValueError(f"{what}: dtype {spec['dtype']!r:.40} is not one gpuparam reads; "
-                             f"known: {sorted(_CODES[d.name] for d in _dtype.ALL_DTYPES)}.")
+                             f"known: {sorted(_CODES[d.name] for d in _dtype.ALL_DTYPES if d.name in _CODES)}.")
         shape, offsets = spec["shape"], spec["data_offsets"]
         if not isinstance(shape, list) or not all(_is_count(d) for d in shape) or len(shape) > 64:
             raise ValueError(f"{what}: shape {shape!r:.80} is not a list of non-negative ints.")
@@ -266,6 +281,18 @@ def read_header(reader: Reader, size: int) -> Header:
         raise ValueError(f"{path}: the header describes {covered} data bytes, but the file "
                          f"has {data_len}.")
     return Header(tensors, metadata, data_start)
+
+
+def map_tensor(path: str, header: Header, name: str) -> np.ndarray:
+    """A read-only memory map of tensor ``name`` of the file ``path`` (its header read by
+    ``read_header``): only the pages of what is sliced from it are read from disk. Its
+    crc32 is not checked (use ``read_tensor_into`` for a whole tensor)."""
+    info = header.tensors[name]
+    if info.begin == info.end:
+        return np.empty(info.shape, info.dtype.numpy_dtype)
+    mapped = np.memmap(path, dtype=info.dtype.numpy_dtype, mode="r",
+                       offset=header.data_start + info.begin, shape=info.shape or (1,))
+    return mapped.reshape(info.shape)
 
 
 def read_tensor_into(reader: Reader, header: Header, name: str, out: Any,

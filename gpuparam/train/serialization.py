@@ -138,7 +138,7 @@ def _write_ckpt(path: str, items: list[tuple[str, Tensor | str]], crc_check: boo
             host = host_bytes(data)
             flat = host.reshape(-1).view(np.uint8)
             for start, stop in ckpt.slice_bounds(flat.size):
-                head = ckpt.record_head(name, ckpt.type_name(data.dtype), tuple(data.shape),
+                head = ckpt.record_head(name, ckpt.type_name(data.dtype, name), tuple(data.shape),
                                         stop - start)
                 f.write(head)
                 crc = None if crc is None else zlib.crc32(head, crc)
@@ -178,8 +178,10 @@ def save_checkpoint(save_obj: Any, ckpt_file_name: Any, integrated_save: bool = 
 
     Raises:
         TypeError: For arguments of the wrong type.
-        ValueError: For a bad ``format`` or file name, duplicate names, or strings in a
-            safetensors file.
+        ValueError: For a bad ``format`` or file name, duplicate names, strings in a
+            safetensors file, or a dtype the format has no name for (MindSpore's .ckpt
+            names no complex or float8 type; safetensors has no complex128). Nothing is
+            written then.
         NotImplementedError: For ``enc_key`` or ``async_save``.
 
     Example:
@@ -207,6 +209,10 @@ def save_checkpoint(save_obj: Any, ckpt_file_name: Any, integrated_save: bool = 
     total = sum(d.nbytes for _, d in items if isinstance(d, Tensor))
     progress = Progress(f"save_checkpoint {os.path.basename(path)}", total)
     progress.enabled &= total >= _PROGRESS_BYTES
+    if format == "ckpt":  # every dtype checked before a byte is written
+        for name, data in items:
+            if isinstance(data, Tensor):
+                ckpt.type_name(data.dtype, name)
     try:
         if format == "ckpt":
             _write_ckpt(path, items, crc_check, progress)
