@@ -69,6 +69,10 @@ _LOG_Q, _CENTRAL_P = tuple(map(_const, LOG_Q)), tuple(map(_const, CENTRAL_P))
 _TAIL_P, _FAR_P = tuple(map(_const, TAIL_P)), tuple(map(_const, FAR_P))
 _ONE, _LN2, _CENTRAL_C = _const(1.0), _const(LN2), _const(CENTRAL_C)
 _TWO_M32, _TWO_M33 = _const(TWO_M32), _const(TWO_M33)
+_SQRT_HALF_BITS, _MANTISSA = _const(SQRT_HALF_BITS, np.int32), _const(0x007FFFFF, np.int32)
+_EXPONENT_SHIFT = _const(23, np.int32)
+_U32_ONE, _U32_SIGN = _const(1, np.uint32), _const(0x80000000, np.uint32)
+_U32_UNIFORM_SHIFT, _I32_SIGN = _const(UNIFORM_SHIFT, np.uint32), _const(-0x80000000, np.int32)
 
 
 def horner(coefs: tuple[np.float32, ...], v: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -83,19 +87,20 @@ def horner(coefs: tuple[np.float32, ...], v: np.ndarray, out: np.ndarray) -> np.
 
 def log32(a: np.ndarray, out: np.ndarray, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
     """Write the kernel's ``log32(a)`` (``a`` positive, normal) to ``out``; ``a`` is lost."""
-    ix = s1.view(np.int32)
-    np.subtract(a.view(np.int32), SQRT_HALF_BITS, out=ix)
+    ix = a.view(np.int32)                            # in place: cheaper than a new buffer
+    np.subtract(ix, _SQRT_HALF_BITS, out=ix)
     f = s2.view(np.int32)
-    np.bitwise_and(ix, 0x007FFFFF, out=f)
-    np.add(f, SQRT_HALF_BITS, out=f)
+    np.bitwise_and(ix, _MANTISSA, out=f)
+    np.add(f, _SQRT_HALF_BITS, out=f)
     f = s2
     np.subtract(f, _ONE, out=f)                      # exact: m in [sqrt(1/2), sqrt(2))
     horner(_LOG_Q, f, out)
     np.multiply(out, f, out=out)
-    np.right_shift(ix, 23, out=ix)                   # arithmetic: the exponent e
-    np.copyto(a, ix, casting="unsafe")               # exact: |e| < 2**24
-    np.multiply(a, _LN2, out=a)
-    return np.add(a, out, out=out)
+    np.right_shift(ix, _EXPONENT_SHIFT, out=ix)      # arithmetic: the exponent e
+    e = s1
+    np.copyto(e, ix, casting="unsafe")               # exact: |e| < 2**24
+    np.multiply(e, _LN2, out=e)
+    return np.add(e, out, out=out)
 
 
 def upper_quantile(t: np.ndarray, y: np.ndarray, far: bool, out: np.ndarray,
@@ -149,7 +154,7 @@ def transform(dist: str, bits: np.ndarray, out: np.ndarray, params: tuple[float,
     v = out if out.dtype == np.float32 else s[0]
     p = [_const(x) for x in params]
     if dist == "uniform":
-        np.right_shift(bits, UNIFORM_SHIFT, out=bits)
+        np.right_shift(bits, _U32_UNIFORM_SHIFT, out=bits)
         np.copyto(v, bits.view(np.int32), casting="unsafe")  # exact: < 2**24; int32 converts faster
         np.multiply(v, p[0], out=v)
         if p[2] != 1.0:
@@ -159,9 +164,9 @@ def transform(dist: str, bits: np.ndarray, out: np.ndarray, params: tuple[float,
     elif dist == "normal":
         k = bits
         negative = s[1].view(np.uint32)
-        np.bitwise_and(k, np.uint32(0x80000000), out=negative)
-        np.left_shift(k, 1, out=k)
-        np.bitwise_or(k, 1, out=k)
+        np.bitwise_and(k, _U32_SIGN, out=negative)
+        np.left_shift(k, _U32_ONE, out=k)
+        np.bitwise_or(k, _U32_ONE, out=k)
         t, y = s[2], s[3]
         np.copyto(t, k, casting="unsafe")             # one correct rounding
         np.multiply(t, _TWO_M33, out=t)
@@ -172,30 +177,34 @@ def transform(dist: str, bits: np.ndarray, out: np.ndarray, params: tuple[float,
         np.bitwise_or(v.view(np.uint32), negative, out=v.view(np.uint32))
         _scale_and_shift(v, p[1], p[0], never_zero=True)     # |x| >= 2**-33
     else:
-        k = np.bitwise_or(bits, 1, out=bits)
+        k = np.bitwise_or(bits, _U32_ONE, out=bits)
         lower, upper = s[1], s[2]
+        # (k * 2**-32) * d in one product: scaling by a power of two is exact and
+        # commutes with rounding while every value stays normal (k >= 1, d >= 2**-94)
+        folded = abs(float(p[4])) >= 2.0 ** -94
+        steps = (_const(p[4] * _TWO_M32),) if folded else (_TWO_M32, p[4])
         np.copyto(lower, k, casting="unsafe")
-        np.multiply(lower, _TWO_M32, out=lower)
-        np.multiply(lower, p[4], out=lower)
+        for factor in steps:
+            np.multiply(lower, factor, out=lower)
         np.add(lower, p[2], out=lower)
         np.negative(k, out=k)
         np.copyto(upper, k, casting="unsafe")
-        np.multiply(upper, _TWO_M32, out=upper)
-        np.multiply(upper, p[4], out=upper)
+        for factor in steps:
+            np.multiply(upper, factor, out=upper)
         np.add(upper, p[3], out=upper)
         # lower < upper (both >= 0) <=> their bits compare so: the sign bit of the
         # difference of the bits is the sign of the result (cheaper than a mask)
         negative = s[3].view(np.int32)
         np.subtract(lower.view(np.int32), upper.view(np.int32), out=negative)
-        np.bitwise_and(negative, np.int32(-0x80000000), out=negative)
+        np.bitwise_and(negative, _I32_SIGN, out=negative)
         t = np.minimum(lower, upper, out=lower)
         y = np.add(t, t, out=upper)
-        np.subtract(np.float32(1.0), y, out=y)
+        np.subtract(_ONE, y, out=y)
         upper_quantile(t, y, True, v, s[4:7])
         np.bitwise_or(v.view(np.int32), negative, out=v.view(np.int32))
         _scale_and_shift(v, p[1], p[0], never_zero=False)    # t == 1/2 gives x = -0
     if clamp is not None:  # clip: max then min; the kernel's min then max is the same
-        np.clip(v, np.float32(clamp[0]), np.float32(clamp[1]), out=v)
+        np.clip(v, _const(clamp[0]), _const(clamp[1]), out=v)
     if v is not out:
         with np.errstate(over="ignore"):  # overflow gives inf, as cvt.rn.f16.f32 does
             out[...] = v
