@@ -46,9 +46,11 @@ _LITTLE_ENDIAN = sys.byteorder == "little"
 
 _WORKERS = max(1, min(8, os.cpu_count() or 1))
 # Elements per NumPy tile: the transforms make ~50 passes over a tile's scratch, which
-# should stay in L2; with a pool, each tile's NumPy calls hold the GIL between the
-# GIL-free loops, so tiles must not be too small either.
-_CHUNK = 1 << 15 if _WORKERS == 1 else 1 << 16
+# should stay near the core (L2/L3); with a pool, each tile's NumPy calls hold the GIL
+# between the GIL-free loops, so tiles must not be too small either. Measured on a
+# 2-core EPYC VM: the float32 normal transform costs the same per element from 2**15 to
+# 2**17, the pool runs ~5 % faster with 2**17-element tiles (fewer GIL hand-offs).
+_CHUNK = 1 << 15 if _WORKERS == 1 else 1 << 17
 _RUN_COST = 300          # a Philox state reset costs about as much as this many draws
 _local = threading.local()
 _pool: tuple[int, concurrent.futures.ThreadPoolExecutor] | None = None
