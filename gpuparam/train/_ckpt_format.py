@@ -209,6 +209,16 @@ def _string(cur: _Cursor, pos: int, limit: int, what: str) -> tuple[str, int]:
         raise ValueError(f"{cur.reader.path}: {what}: a name that is not UTF-8.") from None
 
 
+def _span(cur: _Cursor, pos: int, limit: int, what: str, field: str) -> tuple[int, int]:
+    """Read a length-delimited field's length at ``pos``; return (start, end) of its
+    payload, checked to lie inside ``limit``."""
+    n, pos = cur.varint(pos, limit, what)
+    if pos + n > limit:
+        raise ValueError(f"{cur.reader.path}: {what}: its {field} claims {n} bytes, but only "
+                         f"{limit - pos} remain in the record.")
+    return pos, pos + n
+
+
 def _tensor(cur: _Cursor, pos: int, limit: int, what: str) -> tuple[list[int], str | None, tuple[int, int] | None]:
     dims: list[int] = []
     type_, content = None, None
@@ -219,20 +229,15 @@ def _tensor(cur: _Cursor, pos: int, limit: int, what: str) -> tuple[list[int], s
             dim, pos = cur.varint(pos, limit, what)
             dims.append(dim)
         elif number == 1 and wire == 2:  # packed dims, as a proto3 writer would put them
-            n, pos = cur.varint(pos, limit, what)
-            end = pos + n
+            pos, end = _span(cur, pos, limit, what, "packed dims")
             while pos < end:
                 dim, pos = cur.varint(pos, end, what)
                 dims.append(dim)
         elif number == 2 and wire == 2:
             type_, pos = _string(cur, pos, limit, what)
         elif number == 3 and wire == 2:
-            n, pos = cur.varint(pos, limit, what)
-            if pos + n > limit:
-                raise ValueError(f"{cur.reader.path}: {what}: its content claims {n} bytes, "
-                                 f"but only {limit - pos} remain in the record.")
-            content = (pos, n)
-            pos += n
+            start, pos = _span(cur, pos, limit, what, "content")
+            content = (start, pos - start)
         else:
             pos = _skip(cur, wire, pos, limit, what)
         if len(dims) > 64:
@@ -279,12 +284,8 @@ def walk(reader: Reader, size: int) -> Walk:
             if number == 1 and wire == 2:
                 tag, p = _string(cur, p, end, what)
             elif number == 2 and wire == 2:
-                n, p = cur.varint(p, end, what)
-                if p + n > end:
-                    raise ValueError(f"{path}: {what}: its tensor claims {n} bytes, but only "
-                                     f"{end - p} remain in the record.")
-                tensor = (p, p + n)
-                p += n
+                tensor = _span(cur, p, end, what, "tensor")
+                p = tensor[1]
             elif number == 3:
                 raise ValueError(f"{path}: {what}: a MapParameter (maptensor) record, which "
                                  "gpuparam does not read.")
