@@ -10,6 +10,8 @@ import pytest
 import gpuparam
 from gpuparam import dtype as mstype
 
+from child_env import child_env
+
 EXPECTED = [  # (name, printed, numpy type, python type)
     ("bool_", "Bool", np.bool_, bool),
     ("int8", "Int8", np.int8, int),
@@ -203,7 +205,6 @@ def test_get_py_obj_dtype():
 @pytest.mark.parametrize("name", ["bfloat16", "float8_e4m3fn"])
 def test_dtype_by_name_without_ml_dtypes_names_the_extra_to_install(name):
     # In a child process: ml_dtypes is installed here, so its absence is simulated.
-    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -211,8 +212,7 @@ def test_dtype_by_name_without_ml_dtypes_names_the_extra_to_install(name):
     code = ("import sys; sys.modules['ml_dtypes'] = None\n"  # as if it were not installed
             "import numpy as np\nfrom gpuparam import Tensor\n"
             f"try:\n    Tensor(np.ones(2), {name!r})\nexcept TypeError as exc:\n    print(exc)\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GPUPARAM_")}
-    env.update(GPUPARAM_BACKEND="numpy", PYTHONPATH=str(root))
+    env = child_env()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=env, cwd=root, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -25,6 +25,8 @@ import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
+from child_env import child_env
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -57,10 +59,7 @@ with open(dump + ".json", "w") as f:
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GPUPARAM_")}
-    env["GPUPARAM_BACKEND"] = "numpy"
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return env
+    return child_env()
 
 
 class Run:

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 import gpuparam
-from gpuparam import Tensor, context, nn
+from gpuparam import Tensor
+
+from child_env import child_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "examples" / "lenet_quickstart.py"
-
-# The script's first lines need `set_context(mode=...)` and `Cell.set_train()`, which
-# helper "cell" adds to gpuparam (issue 14); until both are there the script cannot run.
-HAS_MODES = hasattr(context, "PYNATIVE_MODE") and hasattr(nn.Cell, "set_train")
 
 
 def _lenet_module():
@@ -75,11 +71,8 @@ def test_lenet_forward_matches_float64(xp):
                                atol=1e-5 * np.abs(expected).max())
 
 
-@pytest.mark.xfail(not HAS_MODES, strict=True,
-                   reason="needs set_context(mode=...) and Cell.set_train from helper 'cell'")
 def test_lenet_quickstart_runs_as_a_script():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GPUPARAM_")}
-    env.update(GPUPARAM_BACKEND="numpy", PYTHONPATH=str(ROOT))
+    env = child_env()
     proc = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr

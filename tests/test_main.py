@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +12,13 @@ import pytest
 
 from gpuparam import _backend
 
+from child_env import child_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(*args: str, backend: str = "numpy") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GPUPARAM_")}
-    env["GPUPARAM_BACKEND"] = backend
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env = child_env(backend)
     return subprocess.run([sys.executable, "-m", "gpuparam", *args], capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=120)
 
@@ -63,8 +62,7 @@ def test_bfloat16_without_ml_dtypes_names_the_extra_to_install(access):
             "import gpuparam, gpuparam.dtype\n"
             "assert gpuparam.float32 is not None\n"
             f"try:\n    {access}\nexcept AttributeError as exc:\n    print(exc)\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GPUPARAM_")}
-    env.update(GPUPARAM_BACKEND="numpy", PYTHONPATH=str(ROOT))
+    env = child_env()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -8,12 +8,13 @@ about what a user's strictly typed script sees. Skips only where mypy is not ins
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from child_env import child_env
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPING = ROOT / "tests" / "typing"
@@ -21,7 +22,7 @@ TYPING = ROOT / "tests" / "typing"
 
 def _mypy(*args: str) -> subprocess.CompletedProcess[str]:
     pytest.importorskip("mypy", reason="mypy is not installed (pip install -e '.[test]')")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GPUPARAM_")}
+    env = child_env(backend=None)
     env["MYPYPATH"] = str(ROOT)  # the checkout, not an installed copy
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",

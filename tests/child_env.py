@@ -1,0 +1,18 @@
+"""The environment for running gpuparam in a child process from a test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_env(backend: str | None = "numpy") -> dict[str, str]:
+    """This process's environment without the caller's GPUPARAM_* settings, with the
+    checkout first on PYTHONPATH and, unless ``backend`` is None, GPUPARAM_BACKEND set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GPUPARAM_")}
+    if backend is not None:
+        env["GPUPARAM_BACKEND"] = backend
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
