@@ -115,6 +115,11 @@ except ImportError:
     bfloat16 = float8_e4m3fn = float8_e5m2 = None
 
 
+def is_float(np_dtype: np.dtype) -> bool:
+    """True for a real floating NumPy dtype, ml_dtypes' bfloat16 and float8 types included."""
+    return np_dtype.kind == "f" or np_dtype.name in ML_DTYPE_NAMES
+
+
 def float_max(np_dtype: np.dtype) -> float:
     """Return the largest finite value of a real floating NumPy dtype (ml_dtypes' too)."""
     if np_dtype.name in ML_DTYPE_NAMES:

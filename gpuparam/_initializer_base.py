@@ -23,10 +23,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import _backend, _random
-from ._dtype import ML_DTYPE_NAMES, DType, from_numpy
-from ._errors import check_shape, type_error, value_error
+from ._dtype import DType, float_max, from_numpy, is_float
+from ._errors import type_error, value_error
 from ._tensor import Array, Shape, sliced_shape
-from ._tensor_cast import float_max
 
 Index = tuple[slice, ...] | None
 
@@ -53,10 +52,6 @@ _OUTER = threading.local()
 def np_dtype_of(dtype: Any) -> np.dtype:
     """Return the NumPy dtype for a gpuparam dtype or anything ``np.dtype`` accepts."""
     return dtype.numpy_dtype if isinstance(dtype, DType) else np.dtype(dtype)
-
-
-def is_float(dtype: np.dtype) -> bool:
-    return dtype.kind == "f" or dtype.name in ML_DTYPE_NAMES
 
 
 def dtype_label(dtype: np.dtype) -> str:

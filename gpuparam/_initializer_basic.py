@@ -15,7 +15,6 @@ from ._dtype import float_max
 from ._errors import check_int, check_real, type_error, value_error
 from ._initializer_base import (NORMAL_REACH, Index, _Builtin, dtype_label, full_index,
                                 index_grids, is_float, sample)
-from ._tensor_cast import float_max
 from ._tensor import Array, Shape, sliced_shape
 
 

@@ -18,20 +18,7 @@ import numpy as np
 
 from . import _backend
 from ._backend import Array
-from ._dtype import DType
-
-
-def float_max(dtype: np.dtype) -> float:
-    """The largest finite value of a floating dtype (bfloat16 through ml_dtypes)."""
-    try:
-        return float(np.finfo(dtype).max)
-    except (TypeError, ValueError):  # ml_dtypes' types are not NumPy inexact types
-        import ml_dtypes  # present wherever a bfloat16 array exists
-        return float(ml_dtypes.finfo(dtype).max)
-
-
-def _is_float(dtype: np.dtype) -> bool:
-    return dtype.kind == "f" or dtype.name == "bfloat16"
+from ._dtype import DType, float_max, is_float
 
 
 def range_text(dtype: np.dtype) -> str:
@@ -73,7 +60,7 @@ def check_scalar_fits(where: str, arg: str, value: float | int, target: DType) -
         info = np.iinfo(np_target)
         if not info.min <= value <= info.max:
             raise _refuse(where, arg, target, value, "the value")
-    elif _is_float(np_target):
+    elif is_float(np_target):
         if isinstance(value, float) and not math.isfinite(value):
             return
         if abs(value) <= float_max(np_target):
@@ -131,7 +118,7 @@ def checked_astype(array: Array, target: DType, where: str, arg: str | None, *,
             if math.trunc(high) > info.max:
                 raise _refuse(where, arg, target, high, "the value")
         return array.astype(np_target, copy=copy)
-    if _is_float(np_target) and _max_of(np_target) < _max_of(source):
+    if is_float(np_target) and _max_of(np_target) < _max_of(source):
         # Values within +-max round to at most max: two reductions decide the common case
         # (NaN makes them NaN, so inputs holding NaN or inf take the elementwise check).
         top = _max_of(np_target)
@@ -143,7 +130,8 @@ def checked_astype(array: Array, target: DType, where: str, arg: str | None, *,
                 with np.errstate(all="ignore"):
                     cast = wide_in[too_big].astype(np_target)
                 wide_cast = cast.astype(np.float64) if np_target.kind != "f" else cast
-                overflowed = xp.isinf(wide_cast)
+                # inf, or NaN where the dtype has no inf (float8_e4m3fn)
+                overflowed = ~xp.isfinite(wide_cast)
                 if bool(overflowed.any()):
                     raise _refuse(where, arg, target,
                                   wide_in[too_big][overflowed].ravel()[0].item(), "the value")
@@ -156,4 +144,4 @@ def _float(value: Any) -> float:
     return float(value)
 
 
-__all__ = ["check_scalar_fits", "checked_astype", "float_max", "range_text"]
+__all__ = ["check_scalar_fits", "checked_astype", "range_text"]

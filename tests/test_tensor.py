@@ -293,6 +293,20 @@ def test_out_of_range_values_are_refused_not_wrapped(xp, data, dtype, match):
         Tensor(data, dtype=dtype)
 
 
+@pytest.mark.parametrize(("data", "dtype", "match"), [
+    (1000.0, "float8_e4m3fn", r"1000.0, outside the Float8_e4m3fn range \[-448.0, 448.0\]"),
+    (np.array([1.0, 1000.0], np.float32), "float8_e4m3fn", r"1000.0, outside the Float8_e4m3fn"),
+    (np.array([1e6]), "float8_e5m2", r"1000000.0, outside the Float8_e5m2 range"),
+])
+def test_float8_overflow_is_refused_not_nan(data, dtype, match):
+    # float8_e4m3fn has no inf: an overflowing cast gives NaN, which must not pass either.
+    with pytest.raises(ValueError, match=r"^Tensor: `input_data` holds .*" + match):
+        Tensor(data, dtype=getattr(mstype, dtype))
+    np.testing.assert_array_equal(  # in range, and rounding down to the largest value
+        Tensor(np.array([448.0, 460.0], np.float32), dtype=mstype.float8_e4m3fn).asnumpy(),
+        np.array([448.0, 448.0], mstype.float8_e4m3fn.numpy_dtype))
+
+
 @pytest.mark.parametrize(("data", "dtype", "expected"), [
     (np.array([2 ** 40 + 1], np.int64), mstype.float32, 2.0 ** 40),   # rounds: documented
     (np.array([-128.9, 127.9]), mstype.int8, [-128, 127]),              # truncates in range
