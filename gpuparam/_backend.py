@@ -433,7 +433,7 @@ def _nccl_module() -> ModuleType:
         warnings.simplefilter("always")
         from cupy.cuda import nccl
     if not getattr(nccl, "available", False):
-        said = " ".join(str(w.message).split()) if caught else "libnccl was not found"
+        said = " ".join(str(caught[-1].message).split()) if caught else "libnccl was not found"
         raise RuntimeError(f"CuPy finds no NCCL library ({said}); install nvidia-nccl-cu12 "
                            "(gpuparam[cuda12]) or nvidia-nccl-cu13 (gpuparam[cuda13])")
     return nccl

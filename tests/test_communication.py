@@ -236,3 +236,16 @@ def test_complex_sums_reduce_their_parts_where_the_engine_has_no_complex_type():
         assert array.tolist() == [1 + 2j, -3.5 + 0.25j]  # the input is left alone
     with pytest.raises(NotImplementedError, match="'prod' on a complex tensor"):
         _world._reduce_in(np.ones(2, np.complex64), "prod", False, twice)
+
+
+def test_missing_libnccl_says_which_package_to_install():
+    # Runs where CuPy is installed without libnccl (CI); CuPy then warns on import, and
+    # that warning's text becomes part of the reason.
+    pytest.importorskip("cupy", reason="needs CuPy installed (without libnccl)")
+    try:
+        _backend._nccl_module()
+    except RuntimeError as exc:
+        assert "CuPy finds no NCCL library (" in str(exc)
+        assert "install nvidia-nccl-cu12 (gpuparam[cuda12])" in str(exc)
+    else:
+        pytest.skip("libnccl is installed here")
