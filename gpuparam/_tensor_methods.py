@@ -20,6 +20,7 @@ import numpy as np
 from . import _backend
 from ._dtype import DType, from_numpy as dtype_from_numpy, to_dtype
 from ._errors import check_bool, type_error, value_error
+from ._tensor_cast import checked_astype
 
 if TYPE_CHECKING:
     from ._backend import Array
@@ -87,6 +88,7 @@ class TensorMethods:
         Raises:
             TypeError: If ``dtype`` is not a dtype, or a lazy tensor's initializer cannot
                 fill it (a random initializer with an integer dtype).
+            ValueError: If a value overflows ``dtype`` (nothing is changed).
 
         Example:
             >>> import gpuparam
@@ -95,7 +97,8 @@ class TensorMethods:
             >>> p.set_dtype(gpuparam.float16).dtype, p.has_init
             (gpuparam.float16, True)
         """
-        target = to_dtype(dtype, f"{type(self).__name__}.set_dtype")
+        where = f"{type(self).__name__}.set_dtype"
+        target = to_dtype(dtype, where)
         with self._lock:
             if self._array is None:
                 check = getattr(self._init, "_check", None)
@@ -103,7 +106,7 @@ class TensorMethods:
                     check(self._shape, target)
                 self._dtype = target
             elif target != self._dtype:
-                self._set_array(self._read().astype(target.numpy_dtype), target)
+                self._set_array(checked_astype(self._read(), target, where, None), target)
         return self
 
     @staticmethod

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import gpuparam
-from gpuparam import Parameter, Tensor, _backend
+from gpuparam import Parameter, Tensor, _backend, nn
 from gpuparam.common.initializer import Normal, initializer
 
 RNG = np.random.default_rng(14)
@@ -130,6 +130,18 @@ def test_set_dtype_casts_data_and_keeps_lazy_parameters_lazy(xp):
     with pytest.raises(TypeError, match="floating-point"):
         lazy.set_dtype(gpuparam.int32)
     assert lazy.dtype == gpuparam.float32 and lazy.has_init
+
+
+def test_set_dtype_refuses_overflow_and_changes_nothing(xp):
+    p = Parameter(Tensor(np.array([1.0, 1e5], np.float32)), name="p")
+    with pytest.raises(ValueError, match=r"^Parameter.set_dtype: .*100000.0, outside the "
+                                         r"Float16 range"):
+        p.set_dtype(gpuparam.float16)
+    assert p.dtype == gpuparam.float32 and host(p).tolist() == [1.0, 1e5]
+    net = nn.Dense(2, 1, weight_init=Tensor(np.array([[1e5, 1.0]], np.float32)))
+    with pytest.raises(ValueError, match=r"set_dtype: .*outside the Float16 range"):
+        net.to_float(gpuparam.float16)  # to_float casts through set_dtype
+    assert net.weight.dtype == gpuparam.float32
 
 
 def test_from_numpy_shares_memory_on_the_cpu():

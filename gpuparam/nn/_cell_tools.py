@@ -54,13 +54,8 @@ def check_attribute_value(cell: Any, name: str, value: Any, reserved: frozenset[
 def cast_parameter(param: Parameter, dtype: DType) -> None:
     """Cast a floating-point parameter to ``dtype`` in place (a lazy one stays lazy and
     is generated in ``dtype``); other parameters are left alone."""
-    if not param.dtype.is_floating_point or param.dtype == dtype:
-        return
-    with param._lock:
-        if param._array is None:
-            param._dtype = dtype
-        else:
-            param._set_array(param._read().astype(dtype.numpy_dtype), dtype)
+    if param.dtype.is_floating_point:
+        param.set_dtype(dtype)
 
 
 def cast_inputs(inputs: tuple[Any, ...], dtype: DType) -> tuple[Any, ...]:
