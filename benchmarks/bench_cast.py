@@ -2,7 +2,7 @@
 
 A script, not a test. Every cast of data into a dtype (``Tensor(x, dtype)``,
 ``astype``, ``set_data``, ``Assign``, ``t[...] = v``) goes through
-``gpuparam._tensor_cast.checked_astype``, which refuses values the target cannot hold.
+``gpuparam._array_ops.checked_astype``, which refuses values the target cannot hold.
 Its common case reads two reductions (min and max) besides the cast itself. This
 script times ``checked_astype`` and ``Tensor(x, dtype)`` against the baseline
 ``x.astype(dtype)`` of the same backend on the same array, interleaved, and prints
@@ -41,7 +41,7 @@ def main() -> None:
     import gpuparam
     from gpuparam import _backend
     from gpuparam._dtype import to_dtype
-    from gpuparam._tensor_cast import checked_astype
+    from gpuparam._array_ops import checked_astype
 
     xp = _backend.active_array_module()
     clock = cupy_clock(xp) if args.backend == "cupy" else host_clock()

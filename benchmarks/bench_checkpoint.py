@@ -11,12 +11,12 @@ reuse (``_timing.keep_freed_memory``) so that page faults are not what is timed:
 - **raw write**: the tensors' bytes written with ``f.write`` in 64 MiB pieces to one
   file, then ``fsync``: a ``dd``-like copy, the baseline (100 %);
 - **gpuparam .ckpt / safetensors**: ``save_checkpoint`` (atomic: temporary file,
-  ``fsync``, rename, ``fsync`` of the directory; safetensors adds a crc32 per tensor);
+  ``fsync``, rename, ``fsync`` of the directory; safetensors adds a gsum64 checksum per tensor);
 - **safetensors.numpy**: ``save_file`` followed by an ``fsync`` of the file (the
   package itself never fsyncs; the sync is added so durability is equal).
 
 Loads: **raw read** ``readinto`` preallocated NumPy arrays of the same sizes;
-``load_checkpoint`` (both formats; safetensors checks each tensor's crc32);
+``load_checkpoint`` (both formats; safetensors checks each tensor's gsum64);
 ``safetensors.numpy.load_file`` followed by a read of one byte per 4 KiB page of every
 array (its arrays may be lazily paged in). ``--cache cold`` (default) evicts each file
 from the page cache before a read (``posix_fadvise(DONTNEED)`` on that file only, so
@@ -70,7 +70,7 @@ def build_model(total_bytes: int) -> dict[str, Parameter]:
     for i, (name, shape) in enumerate(shapes.items()):
         data = np.empty(shape, np.float32)
         data.reshape(-1)[:] = np.arange(data.size, dtype=np.float32) * (i + 1)  # not zeros
-        model[name] = Parameter(Tensor._from_array(data), name=name)
+        model[name] = Parameter(Tensor._wrap(data), name=name)
     return model
 
 

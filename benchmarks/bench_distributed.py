@@ -14,10 +14,11 @@ It reports the wall time (all ranks started together by a barrier, stopped by th
 slowest rank) and each rank's peak RSS (``VmHWM``), against the baseline: the ratio of
 the per-rank peak to the whole-model peak is the memory each host saves.
 
-Then ``comm_func.broadcast`` of a ``--bcast-mib`` MiB float32 tensor from rank 0 (median
-of 5 after a warm-up) and ``parallel.broadcast_parameters`` of a model of keyless (data) parameters of
-the same total size (median of 3 after a warm-up), against the baseline of mpi4py's own ``Bcast`` of a NumPy buffer
-of that size in the same run. gpuparam's broadcast allocates its result each time, so
+Then ``comm_func.broadcast`` of a ``--bcast-mib`` MiB float32 tensor from rank 0 and
+``parallel.broadcast_parameters`` of a model of 16 keyless (data) parameters of the same
+total size, against the baseline of mpi4py's own ``Bcast`` of a NumPy buffer of that
+size, in interleaved rounds of the same run (medians of ``--repeat`` rounds after a
+warm-up round). gpuparam's broadcast allocates its result each time, so
 these workers make glibc keep freed memory mapped (``_timing.keep_freed_memory``), as a
 memory pool would, and the page faults of a fresh 256 MiB are not what is timed.
 
@@ -97,38 +98,32 @@ def worker(args: argparse.Namespace) -> None:
 
         count = int(args.bcast_mib * 2**20 / 4)
         raw = np.full(count, rank, np.float32)
-        times = []
-        for _ in range(6):
-            MPI.COMM_WORLD.Barrier()
-            start = time.perf_counter()
-            MPI.COMM_WORLD.Bcast(raw, root=0)
-            MPI.COMM_WORLD.Barrier()
-            times.append(time.perf_counter() - start)
-        out["mpi4py_seconds"] = statistics.median(times[1:])
         tensor = Tensor(np.full(count, rank, np.float32))
-        times = []
-        for _ in range(6):
-            comm_func.barrier()
-            start = time.perf_counter()
-            result = comm_func.broadcast(tensor, src=0)
-            comm_func.barrier()
-            times.append(time.perf_counter() - start)
-            assert float(result.asnumpy()[-1]) == 0.0
-            del result
-        out["bcast_seconds"] = statistics.median(times[1:])
         net = nn.Cell()
         pieces = 16
         for i in range(pieces):
             setattr(net, f"d{i}", Parameter(Tensor(np.full(count // pieces, rank, np.float32))))
         _replicas.BUCKET_BYTES = args.bucket_mib * 2**20
-        times = []
-        for _ in range(4):  # the first, a warm-up, faults in the bucket and the copies
-            comm_func.barrier()
-            start = time.perf_counter()
-            parallel.broadcast_parameters(net, src=0)
-            comm_func.barrier()
-            times.append(time.perf_counter() - start)
-        out["params_seconds"] = statistics.median(times[1:])
+
+        def comm_func_broadcast() -> None:
+            result = comm_func.broadcast(tensor, src=0)
+            assert float(result.asnumpy()[-1]) == 0.0
+
+        contenders = {"mpi4py_seconds": lambda: MPI.COMM_WORLD.Bcast(raw, root=0),
+                      "bcast_seconds": comm_func_broadcast,
+                      "params_seconds": lambda: parallel.broadcast_parameters(net, src=0)}
+        times: dict[str, list[float]] = {key: [] for key in contenders}
+        # Interleaved rounds (the load of the shared machine drifts alike for all three);
+        # the first round is a warm-up that faults in the buffers.
+        for _ in range(1 + args.repeat):
+            for key, call in contenders.items():
+                MPI.COMM_WORLD.Barrier()
+                start = time.perf_counter()
+                call()
+                MPI.COMM_WORLD.Barrier()
+                times[key].append(time.perf_counter() - start)
+        for key, samples in times.items():
+            out[key] = statistics.median(samples[1:])
         out["peak_rss"] = peak_rss_bytes()
     Path(args.out, f"rank{rank}.json").write_text(json.dumps(out))
     comm.release()
@@ -145,10 +140,12 @@ def _scalar(value: float):  # noqa: ANN202
 def _run(ranks: int | None, mode: str, args: argparse.Namespace) -> list[dict]:
     command = [sys.executable, __file__, "--worker", mode, "--gib", str(args.gib),
                "--layers", str(args.layers), "--bcast-mib", str(args.bcast_mib),
-               "--bucket-mib", str(args.bucket_mib), "--out", tempfile.mkdtemp()]
+               "--bucket-mib", str(args.bucket_mib), "--repeat", str(args.repeat),
+               "--out", tempfile.mkdtemp()]
     if ranks is not None:
         mpiexec = Path(sys.executable).parent / "mpiexec"
-        command = [str(mpiexec if mpiexec.exists() else shutil.which("mpiexec")), "-n", str(ranks)] + command
+        command = ([str(mpiexec if mpiexec.exists() else shutil.which("mpiexec")), "-n", str(ranks),
+                    sys.executable, "-m", "mpi4py"] + command[1:])  # a failing rank ends the job
     env = {**os.environ, "GPUPARAM_BACKEND": args.backend,
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
@@ -169,6 +166,8 @@ def main() -> None:
     parser.add_argument("--bucket-mib", type=int, default=256)
     parser.add_argument("--backend", default="numpy", choices=["numpy", "cupy"])
     parser.add_argument("--broadcast-only", action="store_true", help="skip the init tables")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="interleaved broadcast rounds after the warm-up (default 5)")
     parser.add_argument("--worker", choices=["whole", "sharded", "broadcast"], help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()

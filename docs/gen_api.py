@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 API_MD = ROOT / "docs" / "api.md"
 MODULES = ("gpuparam", "gpuparam.nn", "gpuparam.nn.utils", "gpuparam.ops",
            "gpuparam.common.initializer", "gpuparam.communication",
-           "gpuparam.communication.comm_func", "gpuparam.parallel")
+           "gpuparam.communication.comm_func", "gpuparam.parallel",
+           "gpuparam.numpy")  # ops-a (issue 18): mindspore.numpy
 SECTIONS = ("Args", "Arguments", "Returns", "Yields", "Raises", "Attributes", "Example",
             "Examples", "Note", "Notes", "See also")
 
@@ -148,9 +149,11 @@ def _members(cls: type) -> list[tuple[str, Any]]:
     found = []
     mixins = [base for base in cls.__mro__[1:] if base.__name__.endswith("Methods")]
     items = [item for klass in (cls, *mixins) for item in klass.__dict__.items()]
+    seen: set[str] = set()
     for name, value in items:
-        if name.startswith("_"):
+        if name.startswith("_") or name in seen:  # the class's own definition wins
             continue
+        seen.add(name)
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
         if isinstance(value, property) or inspect.isfunction(value):
@@ -196,7 +199,7 @@ def _entry(qualname: str, obj: Any) -> list[str]:
             if isinstance(member, property):
                 out.append(f"#### `{qualname}.{name}` (property)")
             else:
-                sig = _signature(member).replace("(self, ", "(").replace("(self)", "()")
+                sig = _signature(member).replace("(self, ", "(").replace("(self)", "()").replace("(cls, ", "(")
                 out.append(f"#### `{qualname}.{name}{sig}`")
             out.append("")
             out.extend(_render_doc(member_doc))

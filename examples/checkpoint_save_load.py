@@ -3,7 +3,8 @@
 Runs on the CPU or the GPU. Shows the MindSpore functions (save_checkpoint,
 load_checkpoint, load_param_into_net), extra values saved with append_dict, the crc
 trailer, a file saved from a wrapper cell loading into the bare network, and a load
-that fails its checks and changes nothing.
+that fails its checks and changes nothing; then a background load and a conversion
+from .ckpt to safetensors.
 
     python examples/checkpoint_save_load.py
 """
@@ -11,6 +12,7 @@ that fails its checks and changes nothing.
 import copy
 import os
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -75,4 +77,12 @@ try:
 except ValueError as error:
     print("refused:", error)
 print("unchanged:", np.array_equal(fresh.fc.weight.asnumpy(), before))
+
+# MindSpore's helpers: a background load, and converting between the two formats.
+pending = gpuparam.load_checkpoint_async(ckpt_path)  # returns at once; result() waits
+with warnings.catch_warnings(record=True) as caught:  # "optimizer" has no safetensors form
+    warnings.simplefilter("always")
+    gpuparam.ckpt_to_safetensors(ckpt_path)
+print("left out:", [str(w.message).split("; ")[1] for w in caught])
+print("loaded in the background:", sorted(pending.result()) == sorted(param_dict))
 print("files:", sorted(os.listdir(folder)))

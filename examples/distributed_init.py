@@ -9,8 +9,11 @@ agree. Finally the shards are gathered and compared with a single-process build.
 
 Run it on 3 processes, or as a plain script (a world of one process):
 
-    mpiexec -n 3 python examples/distributed_init.py
+    mpiexec -n 3 python -m mpi4py examples/distributed_init.py
     python examples/distributed_init.py
+
+(``python -m mpi4py`` makes a rank that dies of an exception end the whole job, as
+does ``gpuparam.communication.init()`` for an uncaught exception after it.)
 """
 
 from __future__ import annotations

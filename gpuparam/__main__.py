@@ -88,7 +88,7 @@ def _backend_lines() -> list[str]:
 
 def _conv_lines() -> list[str]:
     try:
-        from .ops._conv import conv_backend_info
+        from .ops.seam import conv_backend_info
         info = conv_backend_info()
     except Exception as exc:  # an unknown GPUPARAM_CONV_BACKEND, or no usable backend
         return [f"convolution:     unavailable: {exc}"]
@@ -167,7 +167,7 @@ def collect() -> dict[str, Any]:
     memory = _backend.memory_info()
     facts["device_memory"] = None if memory is None else {"free": memory[0], "total": memory[1]}
     try:
-        from .ops._conv import conv_backend_info
+        from .ops.seam import conv_backend_info
         facts["convolution"] = dict(conv_backend_info())
     except Exception as exc:  # an unknown GPUPARAM_CONV_BACKEND, or no usable backend
         facts["convolution"] = {"error": str(exc)}

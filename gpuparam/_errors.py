@@ -7,8 +7,10 @@ This module imports nothing from gpuparam.
 
 from __future__ import annotations
 
+import dis
 import math
 import numbers
+import sys
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -111,7 +113,7 @@ def check_shape(where: str, arg: str, shape: Any, *, allow_zero: bool = False) -
 def ml_dtypes_needed(name: str) -> str:
     """Why dtype ``name`` (bfloat16, float8_*) is missing, and the extra that provides it."""
     return (f"{name} needs the ml_dtypes package, which gives NumPy a {name} type; install "
-            "the extra with `pip install 'gpuparam[bfloat16]'` (or `pip install ml_dtypes`). "
+            "it (`pip install ml_dtypes`, or from a clone `pip install -e \".[bfloat16]\"`). "
             f"It is a NumPy (CPU) dtype only: CuPy has no {name} arrays.")
 
 
@@ -121,12 +123,53 @@ def missing_bfloat16(module: str) -> AttributeError:
                           + ml_dtypes_needed("bfloat16"))
 
 
-def missing_mindspore_name(module: str, name: str) -> AttributeError:
+_IMPORT_FROM = dis.opmap["IMPORT_FROM"]
+
+
+def _in_from_import(depth: int) -> bool:
+    """Whether the frame ``depth`` levels up is running ``from module import name``."""
+    try:
+        frame = sys._getframe(depth + 1)
+    except ValueError:
+        return False
+    code, at = frame.f_code.co_code, frame.f_lasti
+    return 0 <= at < len(code) and code[at] == _IMPORT_FROM
+
+
+def missing_mindspore_name(module: str, name: str) -> AttributeError | ImportError:
     """The error for a MindSpore name that ``module`` (``gpuparam.nn``, ``gpuparam.ops``,
     ...) does not provide: it says where the list of what is left out lives. Dunder
-    probes (``__wrapped__``, ``__path__``) get Python's plain message."""
+    probes (``__wrapped__``, ``__path__``) get Python's plain message.
+
+    Called from a module's ``__getattr__`` on behalf of ``from module import name``, it
+    returns an ImportError with the same hint (Python would otherwise replace an
+    AttributeError by a bare "cannot import name"); ``hasattr`` and ``getattr`` still
+    get an AttributeError."""
     if name.startswith("__"):
         return AttributeError(f"module {module!r} has no attribute {name!r}")
-    return AttributeError(f"module {module!r} has no attribute {name!r}: gpuparam does not "
-                          "provide it; docs/porting.md ('What is not there') lists what "
-                          "gpuparam leaves out of MindSpore's nn and ops.")
+    message = (f"module {module!r} has no attribute {name!r}: gpuparam does not "
+               "provide it; docs/porting.md ('What is not there') lists what "
+               "gpuparam leaves out of MindSpore's nn and ops.")
+    if _in_from_import(2):  # this function <- the module's __getattr__ <- the import
+        return ImportError(message, name=module)
+    return AttributeError(message)
+
+
+def missing_mindspore_module(fullname: str) -> ModuleNotFoundError:
+    """The error for ``import gpuparam.<missing>``: MindSpore's module of that name is
+    not part of gpuparam, and where the list of what is left out lives."""
+    mindspore_name = "mindspore" + fullname[len("gpuparam"):]
+    return ModuleNotFoundError(
+        f"No module named {fullname!r}: gpuparam does not provide MindSpore's "
+        f"`{mindspore_name}`; docs/porting.md ('What is not there') lists what gpuparam "
+        "leaves out.", name=fullname)
+
+
+def training_only(where: str, feature: str) -> NotImplementedError:
+    """The error for a training-only MindSpore name (``GradOperation``, an optimizer, a
+    loss-scale cell) when it is used: it builds, so a model file imports and constructs,
+    but ``feature`` is not part of gpuparam."""
+    return NotImplementedError(
+        f"{where}: {feature} is not part of gpuparam, which has no gradients and no "
+        "training; the name exists so that model files import and build (docs/porting.md, "
+        "'Training-only names').")

@@ -14,8 +14,10 @@ whole and slice it; ``Sparse`` generates the needed columns; a user's ``_initial
 subclass fills the whole on the host, and that one array is uploaded and sliced.
 
 Float16 targets are drawn as float32 values (two per Philox word) and rounded once more.
-bfloat16 (with ``ml_dtypes``) is drawn in float64 and rounded once, on NumPy only; CuPy
-has no bfloat16 arrays, so it is unsupported there.
+bfloat16 (with ``ml_dtypes``) is drawn in float64 and rounded once. That is tested on
+NumPy only: CuPy 14 has initial bfloat16 arrays (``ml_dtypes.bfloat16``), and whether this
+path works on them is not yet checked on a GPU (the env step of
+``benchmarks/gpu_validate.sh`` probes it).
 """
 
 from __future__ import annotations

@@ -149,6 +149,8 @@ class Initializer:
     def __init__(self, **kwargs: Any) -> None:
         self._kwargs = kwargs
 
+    regenerable = property(lambda self: isinstance(self, _Builtin), doc="True when the values are a function of the tensor's random key alone (a built-in scheme), so every process regenerates them without communication; False for a user's ``_initialize``.")
+
     def _initialize(self, arr: np.ndarray) -> None:
         raise NotImplementedError(
             f"{type(self).__name__}: an Initializer subclass must implement "

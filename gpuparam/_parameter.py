@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 
 from . import _backend, _parameter_layout, _random
-from ._dtype import DType, can_cast_safely
+from ._dtype import can_cast_safely
 from ._errors import check_bool, type_error, value_error
 from ._initializer import Initializer, initializer
 from ._tensor import Tensor
-from ._tensor_cast import check_scalar_fits, checked_astype
+from ._array_ops import check_scalar_fits
 
 _DEFAULT_NAME = "Parameter"
 _INT32 = np.iinfo(np.int32)
@@ -102,7 +102,7 @@ class Parameter(Tensor):
         where = "Parameter"
         source = _as_tensor(where, "default_input", default_input)
         self._init_state()
-        self._adopt(source)
+        self._replace_with(source)  # lazy stays lazy (same initializer and key); data is copied
         self._name = _DEFAULT_NAME if name is None else _check_name(where, name)
         self._named_by_user = name is not None
         self.requires_grad = requires_grad
@@ -111,22 +111,6 @@ class Parameter(Tensor):
         self.sliced = False
         self.is_init = False
         self._materialized_lazily = False
-
-    def _adopt(self, source: Tensor, dtype: DType | None = None) -> None:
-        """Take ``source``'s state: lazy stays lazy (same initializer and key); data is copied."""
-        if source._array is None:
-            self._release_buffer()  # parked while another stream may still access it
-            self._shape, self._dtype = source._shape, source._dtype
-            self._init, self._key = source._init, source._key
-            self._array, self._ready, self._full_shape = None, None, None
-            self._device = source._device
-        else:
-            # Overflow (int64 70000 into float16, 1e300 into float32) is refused here,
-            # before anything of self changes.
-            array = checked_astype(source._read(), dtype or source._dtype,
-                                   "Parameter.set_data", "data", copy=True)
-            self._init, self._key, self._full_shape = None, None, None
-            self._set_array(array, dtype or source._dtype)
 
     # ------------------------------------------------------------------ flags
 
@@ -192,12 +176,12 @@ class Parameter(Tensor):
                 optimizer-shard group.
             ValueError: If ``layout`` does not fit the shape, or comes with ``index``.
         """
-        if layout is not None and self._array is None:
+        if layout is not None and self.has_init:
             if index is not None:
                 raise ValueError("Parameter.init_data: give `layout` or `index`, not both.")
-            index = _parameter_layout.layout_index(self._shape, layout, _parameter_layout.world_rank)
+            index = _parameter_layout.layout_index(self.shape, layout, _parameter_layout.process_rank())
         check_bool("Parameter.init_data", "set_sliced", set_sliced)
-        was_lazy = self._array is None
+        was_lazy = self.has_init
         super().init_data(index=index, stream=stream)
         if was_lazy:
             self._materialized_lazily = True
@@ -226,27 +210,26 @@ class Parameter(Tensor):
         where = "Parameter.set_data"
         check_bool(where, "slice_shape", slice_shape)
         if isinstance(data, Initializer):
-            source = initializer(data, self._shape, self._dtype)
+            source = initializer(data, self.shape, self.dtype)
         elif isinstance(data, (int, float)) and not isinstance(data, bool):
             xp = _backend.active_array_module()
-            if not np.can_cast(np.min_scalar_type(data), self._dtype.numpy_dtype, "same_kind"):
-                raise type_error(where, "data", data, f"a number castable to {self._dtype}")
-            check_scalar_fits(where, "data", data, self._dtype)
-            source = Tensor(xp.full(self._shape, data, dtype=self._dtype.numpy_dtype))
+            if not np.can_cast(np.min_scalar_type(data), self.dtype.numpy_dtype, "same_kind"):
+                raise type_error(where, "data", data, f"a number castable to {self.dtype}")
+            check_scalar_fits(where, "data", data, self.dtype)
+            source = Tensor(xp.full(self.shape, data, dtype=self.dtype.numpy_dtype))
         else:
             source = _as_tensor(where, "data", data)  # numbers were handled above
-        if source.shape != self._shape and not slice_shape:
+        if source.shape != self.shape and not slice_shape:
             raise value_error(where, "data", source,
-                              f"a tensor of the parameter's shape {self._shape} "
+                              f"a tensor of the parameter's shape {self.shape} "
                               "(pass slice_shape=True to change the shape)")
-        if source.dtype != self._dtype and not can_cast_safely(source.dtype, self._dtype):
+        if source.dtype != self.dtype and not can_cast_safely(source.dtype, self.dtype):
             raise type_error(where, "data", source,
-                             f"data of dtype {self._dtype} or one that casts to it safely, "
+                             f"data of dtype {self.dtype} or one that casts to it safely, "
                              f"not {source.dtype}")
-        if source._array is None and source.dtype != self._dtype:
-            source.init_data()  # a lazy source of another dtype: generate, then cast
-        with self._lock:
-            self._adopt(source, self._dtype)
+        # Overflow (int64 70000 into float16, 1e300 into float32) is refused before anything
+        # of self changes; a lazy source of another dtype is generated, then cast.
+        self._replace_with(source, self.dtype, where=where, arg="data")
         return self
 
     def clone(self, init: Any = "same") -> Parameter:
@@ -260,12 +243,12 @@ class Parameter(Tensor):
             source: Tensor = self
         else:
             try:
-                source = initializer(init, self._shape, self._dtype)
+                source = initializer(init, self.shape, self.dtype)
             except (TypeError, ValueError) as exc:
                 raise _renamed(exc, "initializer: `init`", "Parameter.clone: `init`") from None
         clone = Parameter.__new__(Parameter)
         clone._init_state()
-        clone._adopt(source)
+        clone._replace_with(source)
         for key in ("_name", "_named_by_user", "requires_grad", "layerwise_parallel",
                     "parallel_optimizer", "sliced", "is_init"):
             object.__setattr__(clone, key, getattr(self, key))
@@ -279,7 +262,7 @@ class Parameter(Tensor):
     # ------------------------------------------------------------------ printing
 
     def __str__(self) -> str:
-        return (f"Parameter (name={self._name}, shape={self._shape}, dtype={self._dtype}, "
+        return (f"Parameter (name={self._name}, shape={self.shape}, dtype={self.dtype}, "
                 f"requires_grad={self.requires_grad})")
 
     __repr__ = __str__

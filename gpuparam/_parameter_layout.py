@@ -18,9 +18,21 @@ from typing import Any
 
 from ._errors import type_error, value_error
 
-# This process's rank, set by gpuparam.communication.init() and cleared by release():
-# this layer sits below communication and must not import it.
-world_rank: int | None = None
+# This process's rank in the communication world: set by gpuparam.communication
+# (init and release) through set_process_rank, since this layer sits below it and must
+# not import it; read by Parameter.init_data(layout=...) through process_rank().
+_process_rank: int | None = None
+
+
+def set_process_rank(rank: int | None) -> None:
+    """Record this process's rank (``None``: no communication world is up)."""
+    global _process_rank
+    _process_rank = rank
+
+
+def process_rank() -> int | None:
+    """This process's rank, or ``None`` before ``gpuparam.communication.init()``."""
+    return _process_rank
 
 _WHERE = "Parameter.init_data"
 

@@ -4,13 +4,20 @@ A lazy tensor (``Tensor(shape=..., dtype=..., init=...)``) holds a shape, a dtyp
 initializer and the random key it was given at creation; it takes memory only when it
 is materialized (``init_data()``, ``asnumpy()`` or any op that reads it). MindSpore
 computes with zeros when an uninitialized tensor is used; gpuparam materializes it.
+
+This module is the core: construction, the buffer and its stream ordering, laziness,
+and the small internal API every other module uses (``_read``, ``_wrap``, ``_view``,
+``_writing``, ``_replace_with``, ``_depend_on``). The public methods come from mixins
+that build their results through that API and never name ``Tensor``:
+``_tensor_methods`` (attributes, shape functions, reductions, casts, indexing),
+``_tensor_ops`` (operators), ``_tensor_host`` (host exchange, DLPack, printing) and
+``_tensor_copy`` (pickling, deep copies).
 """
 
 from __future__ import annotations
 
-import copy
-import math
-import numbers
+import contextlib
+from collections.abc import Iterator
 from typing import Any, Protocol, Union
 
 import numpy as np
@@ -20,13 +27,17 @@ try:  # fastrlock is optional: ~0.3 us faster per acquire, nothing next to a ker
 except ImportError:
     from threading import RLock as _RLock
 
-from . import _backend, _backend_streams as _streams, _random, _tensor_ops
+from . import _backend, _random
+from ._array_ops import as_array, checked_astype
+from ._backend import streams as _streams
 from ._backend import Array
 from ._dtype import DType, from_numpy, to_dtype
 from ._errors import check_shape, type_error, value_error
-from ._tensor_cast import check_scalar_fits, checked_astype
+from ._tensor_copy import TensorCopyMethods
+from ._tensor_host import TensorHostMethods
 from ._tensor_methods import TensorMethods
-from ._tensor_ops import TensorOperators, _host_or_device_array, _operand, _unwrap
+from ._tensor_ops import TensorOperators
+from ._tensor_shape_methods import TensorShapeMethods
 
 
 Shape = tuple[int, ...]
@@ -48,7 +59,8 @@ def sliced_shape(shape: Shape, index: tuple[slice, ...] | None) -> Shape:
     return tuple(len(range(s.start, s.stop, s.step)) for s in index) + shape[len(index):]
 
 
-class Tensor(TensorMethods, TensorOperators):
+class Tensor(TensorMethods, TensorShapeMethods, TensorOperators, TensorHostMethods,
+             TensorCopyMethods):
     """A multi-dimensional array on the active device, with MindSpore's Tensor API.
 
     Args:
@@ -100,7 +112,6 @@ class Tensor(TensorMethods, TensorOperators):
             self._dtype = dtype
             self._init = init
             self._key = _random.next_key()
-            self._array: Array | None = None
             self._device = _streams.current_device()  # materialized there, whatever is current then
             return
         if input_data is None:
@@ -109,7 +120,7 @@ class Tensor(TensorMethods, TensorOperators):
         if isinstance(input_data, Tensor):
             array = input_data._read()
         else:
-            array = _host_or_device_array(input_data, where)
+            array = as_array(input_data, where)
         if not _backend.is_device_array(array):
             array = _backend.to_active(array)
         target = dtype if dtype is not None else from_numpy(array.dtype, where, "input_data")
@@ -123,11 +134,12 @@ class Tensor(TensorMethods, TensorOperators):
                 raise value_error(where, "shape", shape, f"the data's shape {tuple(array.shape)}")
         self._set_array(array, target)
 
-    # ------------------------------------------------------------------ internals
+    # ------------------------------------------------------------------ state
 
     def _init_state(self) -> None:
         self._lock = _RLock()
-        # Stream ordering (DESIGN.md contracts 7 and 8; see _backend_streams): the last
+        self._array: Array | None = None
+        # Stream ordering (DESIGN.md contracts 7 and 8; see _backend/streams.py): the last
         # write, the reads on other streams, the buffer's allocation stream, its device.
         self._ready: Ready = None
         self._readers: dict[Any, Any] = {}
@@ -140,22 +152,118 @@ class Tensor(TensorMethods, TensorOperators):
         self._full_shape: Shape | None = None
         self._shard_index: tuple[slice, ...] | None = None  # meaningful while _full_shape is set
 
+    # ------------------------------------------------------------------ internal API
+    #
+    # What every other module of gpuparam uses to work with a tensor's data, and only
+    # this: _read() (the buffer, ordered for reading), _wrap(array) (a new tensor around a
+    # result), _view(array) (one that shares self's buffer), _writing() (the buffer,
+    # ordered for an in-place write), _replace_with(source, ...) (take another tensor's
+    # data or laziness), _depend_on(effects) (ops.depend), and the read-only _device.
+
+    def _read(self) -> Array:
+        """Return the buffer for reading: materialized, with the current stream made to
+        wait (on the device) for its writer and for anything ``depend`` attached."""
+        array = self._materialized()
+        if self._ready is not None:  # None on NumPy: nothing to wait for
+            reader = _streams.wait_for(self._ready)
+            if reader is not None:  # read on a stream other than the writer's: remembered
+                # A view's reads are also its base's (a write to the base must wait for them).
+                for owner in (self,) if self._base is None else (self, self._base):
+                    with owner._lock:
+                        owner._readers = _streams.add_reader(owner._readers, reader)
+        if self._after:
+            _streams.wait_after(self._after)
+        return array
+
+    @staticmethod
+    def _wrap(array: Array) -> Tensor:
+        """Return a new Tensor around ``array`` without copying (a result computed on the
+        device; its dtype must be one gpuparam supports; a 0-d NumPy scalar is made a
+        0-d array). Always a plain Tensor, also when called on a Parameter."""
+        tensor = Tensor.__new__(Tensor)
+        tensor._init_state()
+        if isinstance(array, np.generic):
+            array = np.asarray(array)
+        tensor._set_array(array, from_numpy(array.dtype, "Tensor", "input_data"))
+        return tensor
+
     def _view(self, array: Array) -> Tensor:
-        """Wrap ``array`` (a result of indexing ``self``); a view shares ``self``'s ordering:
-        its reads count as reads of the base, its writes as writes of the base."""
-        tensor = Tensor._from_array(array)
+        """Wrap ``array`` (a result of indexing or reshaping ``self``); a view shares
+        ``self``'s ordering: its reads count as reads of the base, its writes as writes of
+        the base."""
+        tensor = Tensor._wrap(array)
         # NumPy may hand back the very same array (a no-op squeeze): that shares memory too.
         if array is self._array or getattr(array, "base", None) is not None:
             tensor._base = self if self._base is None else self._base
         return tensor
 
-    @classmethod
-    def _from_array(cls, array: Array) -> Tensor:
-        """Wrap ``array`` without copying (its dtype must be one gpuparam supports)."""
-        tensor = cls.__new__(cls)
-        tensor._init_state()
-        tensor._set_array(array, from_numpy(array.dtype, "Tensor", "input_data"))
-        return tensor
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Array]:
+        """Yield the buffer for an in-place write, the current stream made to wait first
+        for every queued read and write of it (write-after-read, write-after-write); the
+        write is recorded when the block ends, also when it raises (it may have written
+        part of the buffer)."""
+        with self._lock:  # no state swap (set_data, a second writer) in the middle
+            array = self._materialized()
+            _streams.wait_after(self._after)
+            for owner in (self,) if self._base is None else (self, self._base):
+                with owner._lock:  # the last write is covered too (an event on its stream)
+                    _streams.wait_before_write(owner._ready, owner._readers)
+                    owner._readers = {}
+            try:
+                yield array
+            finally:
+                self._ready = _streams.record_write()[0]
+                if self._base is not None:  # the base's readers now wait for this write
+                    self._base._ready = self._ready
+
+    def _replace_with(self, source: Tensor, dtype: DType | None = None, share: bool = False,
+                      *, where: str = "Tensor", arg: str | None = "data") -> None:
+        """Take ``source``'s data, or its laziness: the one state swap behind
+        ``Parameter.set_data``, ``assign_value``, ``ops.Assign`` of a lazy parameter and
+        ``load_param_into_net``.
+
+        A lazy ``source`` of ``dtype`` stays lazy: ``self`` takes its initializer and
+        random key, so it gives the same values. Otherwise the data (a lazy source's
+        generated without materializing the source) is cast to ``dtype`` through the
+        checked cast (``where`` and ``arg`` name it in the error), and copied unless
+        ``share`` (then ``self`` takes ``source``'s buffer where no cast is needed: the
+        caller promises not to use ``source`` again). The shape becomes ``source``'s. The
+        old buffer is released through ``_release_buffer``: parked while another stream
+        may still access it (contract 8). An error changes nothing.
+        """
+        target = source._dtype if dtype is None else dtype
+        lazy = source._array is None
+        if lazy and target == source._dtype:
+            with self._lock:  # lazy stays lazy: the same initializer and key
+                self._release_buffer()
+                self._shape, self._dtype = source._shape, source._dtype
+                self._init, self._key = source._init, source._key
+                self._ready, self._full_shape = None, None
+                self._device = source._device
+            return
+        # A lazy source is generated here (on its device), in its own dtype; it stays lazy.
+        with _backend.device(source._device if lazy else None):
+            data = source._generate(None) if lazy else source._read()
+            array = checked_astype(data, target, where, arg, copy=not (lazy or share))
+            with self._lock:  # replaces the initializer of a lazy tensor; it never runs
+                self._init, self._key, self._full_shape = None, None, None
+                self._set_array(array, target)
+
+    def _depend_on(self, effects: list[Tensor]) -> None:
+        """Make every later read of ``self`` wait for the writes of ``effects`` (each
+        materialized here: its materialization is the effect), as ``ops.depend``."""
+        readies: list[Ready] = []
+        for effect in effects:
+            effect._materialized()
+            readies.append(effect._ready)
+            readies.extend(effect._after)
+        # Completed events are dropped, so repeated depends do not grow the list; locked,
+        # so two threads depending on one target cannot lose each other's events.
+        with self._lock:
+            self._after = _streams.still_pending(self._after + readies)
+
+    # ------------------------------------------------------------------ internals
 
     def _set_array(self, array: Array, dtype: DType) -> None:
         self._release_buffer()
@@ -181,22 +289,6 @@ class Tensor(TensorMethods, TensorOperators):
         except Exception:  # interpreter shutdown, a dead CUDA context: nothing to order
             pass
 
-    def _begin_write(self) -> Array:
-        """Return the buffer for an in-place write, the current stream made to wait for
-        every queued read and write of it (write-after-read, write-after-write)."""
-        array = self._materialized()
-        _streams.wait_after(self._after)
-        for owner in (self,) if self._base is None else (self, self._base):
-            with owner._lock:  # the last write is covered too (an event on its stream)
-                _streams.wait_before_write(owner._ready, owner._readers)
-                owner._readers = {}
-        return array
-
-    def _end_write(self) -> None:
-        self._ready = _streams.record_write()[0]
-        if self._base is not None:  # the base's readers now wait for this write
-            self._base._ready = self._ready
-
     def _materialized(self) -> Array:
         array = self._array  # one read: a concurrent set_data cannot change it under us
         if array is not None:
@@ -208,70 +300,6 @@ class Tensor(TensorMethods, TensorOperators):
             array = self._array
         assert array is not None
         return array
-
-    def _read(self) -> Array:
-        """Return the buffer for reading: materialized, with the current stream made to
-        wait (on the device) for its writer and for anything ``depend`` attached."""
-        array = self._materialized()
-        if self._ready is not None:  # None on NumPy: nothing to wait for
-            reader = _streams.wait_for(self._ready)
-            if reader is not None:  # read on a stream other than the writer's: remembered
-                # A view's reads are also its base's (a write to the base must wait for them).
-                for owner in (self,) if self._base is None else (self, self._base):
-                    with owner._lock:
-                        owner._readers = _streams.add_reader(owner._readers, reader)
-        if self._after:
-            _streams.wait_after(self._after)
-        return array
-
-    # ------------------------------------------------------------------ pickle and copy
-
-    # Per-process state a copy never inherits: the lock and the stream ordering (the
-    # events, the readers, the allocation stream, the device, the base a view shares).
-    # A copy starts with its own, as a new tensor does; the data travels separately.
-    _PER_PROCESS = ("_lock", "_ready", "_readers", "_home", "_device", "_base", "_after",
-                    "_array")
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Everything but the per-process state; data as a host array (a lazy tensor stays
-        lazy: its initializer and random key travel, so the copy gives the same values)."""
-        with self._lock:
-            state = {k: v for k, v in self.__dict__.items() if k not in self._PER_PROCESS}
-            state["_array"] = (None if self._array is None
-                               else np.asarray(_backend.to_host(self._read()), order="C"))
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state = dict(state)
-        array = state.pop("_array", None)
-        # Loaded on the active backend; a lazy tensor materializes on the current device.
-        self._restore(state, None if array is None else _backend.to_active(array),
-                      _streams.current_device())
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
-        # Like pickling, but the data is copied on its own device (no host round trip).
-        clone = type(self).__new__(type(self))
-        memo[id(self)] = clone
-        with self._lock:
-            array = None
-            if self._array is not None:
-                with _backend.device(self._device):
-                    array = self._read().copy()
-            state = {k: copy.deepcopy(v, memo) for k, v in self.__dict__.items()
-                     if k not in self._PER_PROCESS}
-        clone._restore(state, array, self._device)
-        return clone
-
-    def _restore(self, state: dict[str, Any], array: Array | None, device: int | None) -> None:
-        """Finish a copy: fresh per-process state, ``state``, then ``array`` (owned) as
-        its data, or lazy (``device``: where it will materialize)."""
-        self._init_state()
-        self.__dict__.update(state)
-        self._array = None
-        if array is None:
-            self._device = device
-        else:
-            self._set_array(array, self._dtype)
 
     # ------------------------------------------------------------------ laziness
 
@@ -302,25 +330,31 @@ class Tensor(TensorMethods, TensorOperators):
             if self._array is not None:
                 self._check_held_part(index)
             else:
-                assert self._init is not None and self._key is not None
-                np_dtype = self._dtype.numpy_dtype
                 index = None if index is None else self._normalized(self._shape, index)
                 with _backend.stream(stream), _backend.device(self._device):
-                    array = self._init._generate(self._shape, np_dtype, self._key, index)
-                    expected = sliced_shape(self._shape, index)
-                    if tuple(array.shape) != tuple(expected) or array.dtype != np_dtype:
-                        raise RuntimeError(
-                            f"{type(self._init).__name__}._generate returned shape "
-                            f"{tuple(array.shape)} dtype {array.dtype}; expected {expected} {np_dtype}")
+                    array = self._generate(index)
                     if index is not None:
                         self._full_shape = self._shape
                         self._shard_index = index
                     ready, home = _streams.record_write()
-                self._shape = tuple(expected)
+                self._shape = tuple(array.shape)
                 self._ready, self._home = ready, home
                 self._device = None if home is None else _streams.array_device(array)
                 self._array = array  # published last: other threads see a complete tensor
         return self
+
+    def _generate(self, index: tuple[slice, ...] | None) -> Array:
+        """Return this lazy tensor's values (``whole[index]``), generated on the current
+        device and stream; nothing of ``self`` changes."""
+        assert self._init is not None and self._key is not None
+        np_dtype = self._dtype.numpy_dtype
+        array = self._init._generate(self._shape, np_dtype, self._key, index)
+        expected = sliced_shape(self._shape, index)
+        if tuple(array.shape) != tuple(expected) or array.dtype != np_dtype:
+            raise RuntimeError(f"{type(self._init).__name__}._generate returned shape "
+                               f"{tuple(array.shape)} dtype {array.dtype}; expected "
+                               f"{expected} {np_dtype}")
+        return array
 
     def _normalized(self, shape: Shape, index: Any) -> tuple[slice, ...]:
         """``_random.normalize_index`` with messages that name the public method."""
@@ -343,219 +377,5 @@ class Tensor(TensorMethods, TensorOperators):
                              f"tensor already holds {holds} (whole shape {whole}); a "
                              "materialized tensor cannot change its part. Create another "
                              "lazy tensor (or `clone()` one before materializing) for it.")
-
-    # ------------------------------------------------------------------ attributes
-
-    @property
-    def shape(self) -> Shape:
-        """The shape, a tuple of ints (known even while the tensor is lazy)."""
-        return self._shape
-
-    @property
-    def dtype(self) -> DType:
-        """The gpuparam dtype (``gpuparam.float32``, ...)."""
-        return self._dtype
-
-    @property
-    def ndim(self) -> int:
-        """The number of dimensions."""
-        return len(self._shape)
-
-    @property
-    def size(self) -> int:
-        """The number of elements."""
-        return math.prod(self._shape)  # Python ints: no wrap-around
-
-    @property
-    def nbytes(self) -> int:
-        """The bytes the data takes (or will take, while lazy)."""
-        return self.size * self._dtype.itemsize
-
-    @property
-    def itemsize(self) -> int:
-        """The bytes of one element."""
-        return self._dtype.itemsize
-
-    def __len__(self) -> int:
-        if not self._shape:
-            raise TypeError(f"{type(self).__name__}: len() of a 0-d tensor.")
-        return self._shape[0]
-
-    # ------------------------------------------------------------------ host exchange
-
-    def asnumpy(self) -> np.ndarray:
-        """Return a NumPy copy of the data on the host. May synchronize the device."""
-        return np.array(_backend.to_host(self._read()), copy=True)
-
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        """NumPy 2's array protocol: ``np.array(t)`` copies; ``np.asarray(t)`` may share.
-
-        ``copy=True`` (``np.array``'s default) always returns a new array, so writing to
-        it never reaches the tensor. ``copy=None`` (``np.asarray``) shares the buffer on
-        the NumPy backend when no dtype change is asked for, as a **read-only** view: a
-        write must go through ``set_data``/``Assign``/``t[...] = v``, which keep the
-        tensor's bookkeeping. ``copy=False`` raises ValueError where a copy is needed
-        (a GPU tensor, or another dtype). May synchronize the device.
-        """
-        array = self._read()
-        wanted = None if dtype is None else np.dtype(dtype)
-        needs_copy = _backend.is_device_array(array) or (wanted is not None and wanted != array.dtype)
-        if copy is False and needs_copy:
-            reason = ("the data lives on the GPU" if _backend.is_device_array(array)
-                      else f"the dtype changes from {array.dtype} to {wanted}")
-            raise ValueError(f"Tensor.__array__: `copy=False` cannot be honoured: {reason}, "
-                             "so a copy is needed; use np.asarray(t) or t.asnumpy().")
-        if needs_copy:
-            host = _backend.to_host(array)
-            return host if wanted is None or host.dtype == wanted else host.astype(wanted)
-        if copy:
-            return np.array(array, copy=True)
-        view = array.view()
-        view.flags.writeable = False
-        return view
-
-    def item(self) -> Any:
-        """Return the single element as a Python scalar. May synchronize the device."""
-        if self.size != 1:
-            raise ValueError(f"{type(self).__name__}.item: only a tensor of one element "
-                             f"has an item; this one has shape {self._shape}.")
-        return self.asnumpy().item()
-
-    def tolist(self) -> Any:
-        """Return the data as nested Python lists. May synchronize the device."""
-        return self.asnumpy().tolist()
-
-    def __bool__(self) -> bool:
-        return bool(self.item())
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __dlpack__(self, **kwargs: Any) -> Any:
-        """Export through DLPack (no copy); keyword arguments go to the array's ``__dlpack__``.
-
-        Raises:
-            BufferError: For a BFloat16 tensor (DLPack export of bfloat16 is not
-                supported by NumPy): cast it first, ``t.astype(gpuparam.float32)``.
-        """
-        array = self._read()
-        try:
-            return array.__dlpack__(**{k: v for k, v in kwargs.items() if v is not None})
-        except BufferError as exc:
-            raise BufferError(f"Tensor.__dlpack__: a {self._dtype} tensor cannot be exported "
-                              f"through DLPack here ({exc}); cast it first, e.g. "
-                              "t.astype(gpuparam.float32).") from None
-
-    def __dlpack_device__(self) -> tuple[int, int]:
-        return self._read().__dlpack_device__()
-
-    @staticmethod
-    def from_dlpack(external: Any) -> Tensor:
-        """Return a Tensor sharing memory with ``external`` (any DLPack producer) on the active backend."""
-        xp = _backend.active_array_module()
-        if not hasattr(external, "__dlpack__"):
-            raise type_error("from_dlpack", "external", external, "an object with __dlpack__")
-        try:
-            array = xp.from_dlpack(external)
-        except (BufferError, RuntimeError, TypeError, ValueError) as exc:
-            # bfloat16 (NumPy and CuPy cannot import it), or memory on another device.
-            raise TypeError(f"from_dlpack: `external` ({type(external).__name__}) cannot be "
-                            f"shared with the {_backend.active_backend()} backend ({exc}); a "
-                            "bfloat16 tensor must be cast first (torch: x.float()), and GPU "
-                            "memory needs the CuPy backend.") from None
-        return Tensor._from_array(array)
-
-    @property
-    def __cuda_array_interface__(self) -> dict[str, Any]:
-        array = self._read()
-        if not _backend.is_device_array(array):
-            raise AttributeError("__cuda_array_interface__: this tensor lives on the host (NumPy backend)")
-        return array.__cuda_array_interface__
-
-    # ------------------------------------------------------------------ printing
-
-    def __str__(self) -> str:
-        return str(self.asnumpy())
-
-    def __repr__(self) -> str:
-        shape = list(self._shape)
-        if self._array is None:
-            return f"Tensor(shape={shape}, dtype={self._dtype}, init={self._init!r})"
-        body = np.array2string(self.asnumpy(), separator=", ")
-        return f"Tensor(shape={shape}, dtype={self._dtype}, value=\n{body})"
-
-    # ------------------------------------------------------------------ conversions
-
-    def astype(self, dtype: Any) -> Tensor:
-        """Return a copy cast to ``dtype`` (a gpuparam or NumPy dtype).
-
-        Raises:
-            ValueError: If a value does not fit ``dtype`` (300 into int8, NaN into an
-                integer dtype, 1e300 into float32); rounding within the range is allowed.
-        """
-        target = to_dtype(dtype, "Tensor.astype")
-        return Tensor._from_array(checked_astype(self._read(), target, "Tensor.astype", None))
-
-    def copy(self) -> Tensor:
-        """Return a copy on the same device."""
-        return Tensor._from_array(self._read().copy())
-
-    def reshape(self, *shape: Any) -> Tensor:
-        """Return the data with a new shape (``t.reshape(3, 2)`` or ``t.reshape((3, 2))``)."""
-        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
-            shape = tuple(shape[0])
-        try:
-            return self._view(self._read().reshape(shape))
-        except (ValueError, TypeError) as exc:
-            raise value_error("Tensor.reshape", "shape", shape,
-                              f"a shape with {self.size} elements ({exc})") from None
-
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Return the sum over ``axis`` (all elements when ``None``), as ``numpy.sum``."""
-        return self._reduce("sum", axis, keepdims)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Return the mean over ``axis`` (all elements when ``None``), as ``numpy.mean``."""
-        return self._reduce("mean", axis, keepdims)
-
-    # ------------------------------------------------------------------ indexing
-
-    def __getitem__(self, index: Any) -> Tensor:
-        index = _unwrap(index)
-        array = self._read()
-        try:
-            return self._view(array[index])
-        except (IndexError, TypeError, ValueError) as exc:
-            raise IndexError(f"Tensor.__getitem__: `index` {index!r} does not select from a "
-                             f"tensor of shape {self._shape} ({exc}).") from None
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        where = "Tensor.__setitem__"
-        array = self._materialized()  # no read ordering here: _begin_write orders the write
-        operand = _operand(value, array)
-        if isinstance(operand, numbers.Real) and not isinstance(operand, bool):
-            check_scalar_fits(where, "value", operand, self._dtype)
-        elif not isinstance(operand, bool):  # arrays, and complex scalars
-            operand = checked_astype(_backend.get_array_module(array).asarray(operand),
-                                     self._dtype, where, "value", copy=False)
-        array = self._begin_write()  # checked first: a bad value waits for nothing
-        try:
-            array[_unwrap(index)] = operand
-        except (IndexError, TypeError, ValueError) as exc:
-            raise ValueError(f"{where}: `value` of shape {tuple(getattr(operand, 'shape', ()))} "
-                             f"cannot be written at `index` {index!r} of a tensor of shape "
-                             f"{self._shape} ({exc}).") from None
-        finally:
-            self._end_write()
-
-    def __iter__(self) -> Any:
-        for i in range(len(self)):
-            yield self[i]
-
-
-_tensor_ops.attach(Tensor)
 
 __all__ = ["Tensor", "LazyInit", "Shape", "Array", "sliced_shape"]

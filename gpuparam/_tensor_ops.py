@@ -1,9 +1,11 @@
-"""``Tensor``'s operands and operators: Python data made arrays; ``+``, ``==``, ``-t``, ...
+"""``Tensor``'s operators (``+``, ``==``, ``-t``, ...), as a mixin ``Tensor`` inherits.
 
-``Tensor`` (``_tensor``) inherits :class:`TensorOperators` for its typed declarations
-and, once defined, calls :func:`attach`, which sets the binary, comparison and unary
-dunders on it. A result is Float32 where NumPy would promote an integer tensor and a
-Python float to float64, as in MindSpore; errors are gpuparam's, NumPy's only as detail.
+Written as NumPy's ``NDArrayOperatorsMixin`` writes its operators: each dunder is made
+once, in the class body, from the ``operator`` function it applies; every one reads
+through ``self._read()`` and builds its result through ``self._wrap``, so the mixin
+never names the class that inherits it. A result is Float32 where NumPy would promote
+an integer tensor and a Python float to float64, as in MindSpore; errors are
+gpuparam's, NumPy's only as detail.
 """
 
 from __future__ import annotations
@@ -15,84 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _backend, _backend_streams as _streams
+from . import _array_ops, _backend
+from ._array_ops import as_array, float32_unless_float64
+from ._backend import streams as _streams
 from ._backend import Array
-from ._dtype import DType
-from ._errors import type_error, value_error
 
 if TYPE_CHECKING:
     from ._tensor import Tensor
 
-# The Tensor class, set by attach(): ``_tensor`` imports this module, not the reverse.
-_tensor_class: type[Tensor]
-
-
-def _infer_from_python(data: Any, where: str) -> np.ndarray:
-    """Build a host array from Python data: int -> int64, float -> float32, bool -> bool,
-    complex -> complex128 (MindSpore narrows only float64)."""
-    try:
-        host = np.asarray(data)
-    except (ValueError, TypeError) as exc:  # ragged lists and the like
-        raise value_error(where, "input_data", data, f"rectangular nested lists ({exc})") from None
-    if host.dtype == np.float64:
-        host = host.astype(np.float32)  # Python floats become Float32, as in MindSpore
-    elif host.dtype == object:  # NumPy's fallback for ints beyond 64 bits
-        raise value_error(where, "input_data", data, "numbers within the Int64 or UInt64 "
-                          "range (for a larger number pass a float, e.g. 2.0 ** 70)")
-    return host
-
-
-def _host_or_device_array(data: Any, where: str) -> Array:
-    """Return ``data`` (not a Tensor) as an array of NumPy or CuPy, without a dtype cast."""
-    if isinstance(data, np.ndarray) or _backend.is_device_array(data):
-        return data
-    if isinstance(data, np.generic):
-        return np.asarray(data)
-    if isinstance(data, (bool, numbers.Number, list, tuple)):
-        return _infer_from_python(data, where)
-    if hasattr(data, "__dlpack__"):  # torch.Tensor, jax.Array, ...: share, do not guess
-        raise type_error(where, "input_data", data,
-                         "a Tensor, a NumPy or CuPy array, a nested list/tuple or a Python "
-                         "scalar; for a DLPack producer such as a torch.Tensor or jax.Array "
-                         "use gpuparam.from_dlpack(x) (shares its memory)")
-    raise type_error(where, "input_data", data,
-                     "a Tensor, a NumPy or CuPy array, a nested list/tuple or a Python scalar")
-
-
-class TensorOperators:
-    """The operators of ``gpuparam.Tensor``, declared for type checkers (inherited; the
-    implementations are set on ``Tensor`` by :func:`attach`)."""
-
-    if TYPE_CHECKING:
-        def __add__(self, other: Any) -> Tensor: ...
-        def __radd__(self, other: Any) -> Tensor: ...
-        def __sub__(self, other: Any) -> Tensor: ...
-        def __rsub__(self, other: Any) -> Tensor: ...
-        def __mul__(self, other: Any) -> Tensor: ...
-        def __rmul__(self, other: Any) -> Tensor: ...
-        def __truediv__(self, other: Any) -> Tensor: ...
-        def __rtruediv__(self, other: Any) -> Tensor: ...
-        def __floordiv__(self, other: Any) -> Tensor: ...
-        def __rfloordiv__(self, other: Any) -> Tensor: ...
-        def __mod__(self, other: Any) -> Tensor: ...
-        def __rmod__(self, other: Any) -> Tensor: ...
-        def __pow__(self, other: Any) -> Tensor: ...
-        def __rpow__(self, other: Any) -> Tensor: ...
-        def __matmul__(self, other: Any) -> Tensor: ...
-        def __rmatmul__(self, other: Any) -> Tensor: ...
-        def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]
-        def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]
-        def __lt__(self, other: Any) -> Tensor: ...
-        def __le__(self, other: Any) -> Tensor: ...
-        def __gt__(self, other: Any) -> Tensor: ...
-        def __ge__(self, other: Any) -> Tensor: ...
-        def __neg__(self) -> Tensor: ...
-        def __pos__(self) -> Tensor: ...
-        def __abs__(self) -> Tensor: ...
+_Binary = Callable[[Any, Any], "Tensor"]
+_Unary = Callable[[Any], "Tensor"]
 
 
 def _unwrap(value: Any) -> Any:
-    if isinstance(value, _tensor_class):
+    """``value`` with every Tensor in it (an index, a tuple of indices) made its array."""
+    if isinstance(value, TensorOperators):  # every Tensor is one
         return value._read()
     if isinstance(value, tuple):
         return tuple(_unwrap(v) for v in value)
@@ -101,7 +40,7 @@ def _unwrap(value: Any) -> Any:
 
 def _operand(value: Any, like: Array) -> Any:
     """Return ``value`` ready to combine with ``like`` (same backend; scalars stay weak)."""
-    if isinstance(value, _tensor_class):
+    if isinstance(value, TensorOperators):
         array = value._read()
         if value._device is not None:
             _streams.check_same_device("Tensor", ("self", _streams.array_device(like)),
@@ -109,23 +48,9 @@ def _operand(value: Any, like: Array) -> Any:
         return array
     if isinstance(value, (bool, numbers.Number)):
         return value
-    array = _host_or_device_array(value, "Tensor")
+    array = as_array(value, "Tensor")
     xp = _backend.get_array_module(like)
     return xp.asarray(array)
-
-
-def _is_float64(value: Any) -> bool:
-    dtype = getattr(value, "dtype", None)
-    if isinstance(dtype, DType):
-        return dtype.name == "float64"
-    return dtype is not None and np.dtype(dtype) == np.float64
-
-
-def _result(array: Array, *inputs: Any) -> Tensor:
-    # An integer tensor with a Python float gives float64 in NumPy; MindSpore gives Float32.
-    if array.dtype == np.float64 and not any(_is_float64(v) for v in inputs):
-        array = array.astype(np.float32)
-    return _tensor_class._from_array(array)
 
 
 def _operator_error(name: str, reflected: bool, a: Any, b: Any, exc: Exception) -> Exception:
@@ -145,8 +70,9 @@ def _operator_error(name: str, reflected: bool, a: Any, b: Any, exc: Exception) 
     return TypeError(detail) if isinstance(exc, TypeError) else ValueError(detail)
 
 
-def _binary(op: Callable[[Any, Any], Any], name: str) -> tuple[Any, Any]:
-    def apply(self: Tensor, other: Any, reflected: bool) -> Any:
+def _binary_method(op: Callable[[Any, Any], Any], name: str, reflected: bool = False) -> _Binary:
+    """``__<name>__`` (or ``__r<name>__``): ``op`` on the two operands' arrays."""
+    def method(self: Any, other: Any) -> Any:
         a = self._read()
         try:
             b = _operand(other, a)
@@ -156,35 +82,57 @@ def _binary(op: Callable[[Any, Any], Any], name: str) -> tuple[Any, Any]:
             out = op(b, a) if reflected else op(a, b)
         except (TypeError, ValueError) as exc:
             raise _operator_error(name, reflected, a, b, exc) from None
-        return _result(out, self, other)
+        return self._wrap(float32_unless_float64(out, self, other))
 
-    def forward(self: Tensor, other: Any) -> Any:
-        return apply(self, other, False)
-
-    def reflected(self: Tensor, other: Any) -> Any:
-        return apply(self, other, True)
-
-    forward.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
-    return forward, reflected
+    method.__name__ = f"__{'r' if reflected else ''}{name}__"
+    return method
 
 
-def attach(tensor_class: type[Tensor]) -> None:
-    """Set the operators on ``tensor_class`` (``Tensor``), which the helpers above build."""
-    global _tensor_class
-    _tensor_class = tensor_class
-    for _name, _op in [("add", operator.add), ("sub", operator.sub), ("mul", operator.mul),
-                       ("truediv", operator.truediv), ("floordiv", operator.floordiv),
-                       ("mod", operator.mod), ("pow", operator.pow), ("matmul", operator.matmul)]:
-        _fwd, _refl = _binary(_op, _name)
-        setattr(tensor_class, f"__{_name}__", _fwd)
-        setattr(tensor_class, f"__r{_name}__", _refl)
+def _numeric_methods(op: Callable[[Any, Any], Any], name: str) -> tuple[_Binary, _Binary]:
+    """``__<name>__`` and its reflected ``__r<name>__``."""
+    return _binary_method(op, name), _binary_method(op, name, reflected=True)
 
-    for _name, _op in [("eq", operator.eq), ("ne", operator.ne), ("lt", operator.lt),
-                       ("le", operator.le), ("gt", operator.gt), ("ge", operator.ge)]:
-        setattr(tensor_class, f"__{_name}__", _binary(_op, _name)[0])
 
-    for _name, _op in [("neg", operator.neg), ("pos", operator.pos), ("abs", operator.abs)]:
-        def _unary(self: Tensor, _op: Callable[[Any], Any] = _op) -> Tensor:
-            return _tensor_class._from_array(_op(self._read()))
-        _unary.__name__ = f"__{_name}__"
-        setattr(tensor_class, f"__{_name}__", _unary)
+def _unary_method(function: Callable[[Array], Array], name: str) -> _Unary:
+    """``__<name>__``: an array function of ``_array_ops`` on the tensor's array."""
+    def method(self: Any) -> Any:
+        return self._wrap(function(self._read()))
+
+    method.__name__ = f"__{name}__"
+    return method
+
+
+class TensorOperators:
+    """The operators of ``gpuparam.Tensor`` (inherited; not used on its own). The host
+    provides ``_read()``, ``_wrap(array)`` and ``_device``."""
+
+    if TYPE_CHECKING:
+        _device: int | None
+
+        def _read(self) -> Array: ...
+        @staticmethod
+        def _wrap(array: Array) -> Tensor: ...
+
+    # Comparisons have no reflected form: Python tries the other operand's own.
+    __eq__ = _binary_method(operator.eq, "eq")  # type: ignore[assignment]
+    __ne__ = _binary_method(operator.ne, "ne")  # type: ignore[assignment]
+    __lt__ = _binary_method(operator.lt, "lt")
+    __le__ = _binary_method(operator.le, "le")
+    __gt__ = _binary_method(operator.gt, "gt")
+    __ge__ = _binary_method(operator.ge, "ge")
+
+    __add__, __radd__ = _numeric_methods(operator.add, "add")
+    __sub__, __rsub__ = _numeric_methods(operator.sub, "sub")
+    __mul__, __rmul__ = _numeric_methods(operator.mul, "mul")
+    __truediv__, __rtruediv__ = _numeric_methods(operator.truediv, "truediv")
+    __floordiv__, __rfloordiv__ = _numeric_methods(operator.floordiv, "floordiv")
+    __mod__, __rmod__ = _numeric_methods(operator.mod, "mod")
+    __pow__, __rpow__ = _numeric_methods(operator.pow, "pow")
+    __matmul__, __rmatmul__ = _numeric_methods(operator.matmul, "matmul")
+
+    __neg__ = _unary_method(_array_ops.neg, "neg")
+    __pos__ = _unary_method(_array_ops.positive, "pos")
+    __abs__ = _unary_method(_array_ops.abs, "abs")
+
+
+__all__ = ["TensorOperators"]

@@ -179,12 +179,16 @@ class Net(nn.Cell):
 @check
 def broadcast_parameters_respects_layerwise_parallel(rank: int, world: int) -> None:
     src = world - 1
-    _replicas.BUCKET_BYTES = 40  # several buckets, and parameters larger than one
+    # b (24 bytes, data on every rank) and d (32, lazy everywhere) go straight from and
+    # into their own buffers; e (10) in a bucket; buckets smaller than a parameter
+    _replicas.BUCKET_BYTES, _replicas.DIRECT_BYTES = 8, 20
     try:
         net = Net(rank)
+        b_buffer = net.b._read()
         sent = parallel.broadcast_parameters(net, src=src)
+        assert net.b._read() is b_buffer or rank == src  # received in place
     finally:
-        _replicas.BUCKET_BYTES = 1 << 28
+        _replicas.BUCKET_BYTES, _replicas.DIRECT_BYTES = 1 << 28, 1 << 20
     assert sent == ["b", "d", "e"], sent
     same_bits(net.b.asnumpy(), np.full((3, 2), src, np.float32), "b")
     same_bits(net.c.asnumpy(), np.full((2,), rank, np.int64), "layerwise c kept")
@@ -246,6 +250,17 @@ def sharded_checkpoint_round_trip_and_reshard(rank: int, world: int) -> None:
     assert len(index["shards"]["p0"]["pieces"]) == world
     assert sorted(index["files"]) == [f"model-{r + 1:05d}-of-{world:05d}.safetensors"
                                       for r in range(world)]
+
+
+@check
+def ops_all_reduce_reduces_over_the_world(rank: int, world: int) -> None:
+    # ops.AllReduce (MindSpore's primitive) runs over the group communication started.
+    from gpuparam import ops
+    mine = Tensor(np.full(3, rank + 1.0, np.float32))
+    total = ops.AllReduce()(mine).asnumpy()
+    assert (total == world * (world + 1) / 2).all(), total
+    assert (ops.AllReduce(op="max")(mine).asnumpy() == world).all()
+    assert (ops.AllReduce(op="min")(mine).asnumpy() == 1).all()
 
 
 def main() -> int:

@@ -4,8 +4,9 @@ Each rank writes ``rank<r>.json`` (check name -> "ok" or what went wrong); rank 
 writes arrays to compare across world sizes. The launch runs under a timeout, so a
 collective that leaves ranks waiting fails the tests instead of hanging them.
 
-Without mpi4py or ``mpiexec`` the tests skip with the reason; ``GPUPARAM_REQUIRE_MPI=1``
-(set in .ci/run) turns that skip into a failure.
+Without mpi4py or ``mpiexec`` the tests skip with the reason, prefixed by
+``SKIP_PREFIX``; ``GPUPARAM_REQUIRE_MPI=1`` (set in .ci/run) turns that skip into a
+failure. ``GPUPARAM_REQUIRE_GPU=1`` does not: MPI is no part of the GPU (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ROOT / "tests" / "mpi_checks.py"
 TIMEOUT_S = 240
+# How a skip for want of MPI begins (tests/conftest.py keeps these skips under
+# GPUPARAM_REQUIRE_GPU=1: the device image has mpi4py but no MPI runtime).
+SKIP_PREFIX = "MPI unavailable: "
 
 
 def _missing() -> str | None:
     if importlib.util.find_spec("mpi4py") is None:
-        return "mpi4py is not installed (pip install 'gpuparam[mpich]')"
+        return "mpi4py is not installed (from a clone: pip install -e \".[mpich]\")"
     if _mpiexec() is None:
         return "no mpiexec next to Python or on PATH (pip install mpich)"
     return None
@@ -47,7 +51,7 @@ def require_mpi() -> str:
     if reason is not None:
         if os.environ.get("GPUPARAM_REQUIRE_MPI") == "1":
             pytest.fail(f"GPUPARAM_REQUIRE_MPI=1 but {reason}")
-        pytest.skip(reason)
+        pytest.skip(SKIP_PREFIX + reason)
     path = _mpiexec()
     assert path is not None
     return path

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import gpuparam
-from gpuparam import _backend, _backend_streams
+from gpuparam import _backend
+from gpuparam._backend import streams as _backend_streams
 
 
 def test_get_array_module_on_host_arrays():
@@ -162,7 +163,7 @@ def test_a_warning_while_importing_cupy_is_not_a_missing_gpu(tmp_path):
         "cuda = types.SimpleNamespace(runtime=types.SimpleNamespace(getDeviceCount=lambda: 1),\n"
         "                             nvrtc=types.SimpleNamespace(getVersion=_no_nvrtc))\n"))
     code = ("from gpuparam import _backend\n"
-            "assert _backend._import_cupy() is not None\n"
+            "assert _backend.selection._import_cupy() is not None\n"
             "print(_backend.import_warnings())\n"
             "print(_backend.gpu_unavailable_reason())\n")
     result = _run_in(str(tmp_path), ["-W", "error", "-c", code],
@@ -190,13 +191,13 @@ def test_a_warning_while_importing_the_cudnn_frontend_is_not_a_missing_cudnn(tmp
 
 
 def test_the_reason_a_gpu_is_missing_names_the_failed_import(monkeypatch):
-    _backend._import_cupy.cache_clear()
+    _backend.selection._import_cupy.cache_clear()
     monkeypatch.setitem(sys.modules, "cupy", None)  # makes `import cupy` fail
-    monkeypatch.setattr(_backend, "_cupy_import_error", [])
+    monkeypatch.setattr(_backend.selection, "_cupy_import_error", [])
     try:
         reason = _backend.gpu_unavailable_reason()
     finally:
-        _backend._import_cupy.cache_clear()
+        _backend.selection._import_cupy.cache_clear()
     assert reason is not None and reason.startswith("CuPy is not installed or fails to import")
     assert "ModuleNotFoundError" in reason or "ImportError" in reason
 
@@ -225,5 +226,5 @@ def test_require_gpu_turns_every_gpu_skip_into_a_failure():
 
 
 def test_non_gpu_tests_run_on_numpy():
-    assert _backend._chosen == "numpy"
+    assert _backend.selection._chosen == "numpy"
     assert _backend.active_array_module() is np

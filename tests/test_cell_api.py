@@ -156,7 +156,7 @@ def test_a_cell_cannot_contain_itself():
 def test_repr_is_safe_even_for_a_cycle_made_behind_the_apis_back():
     a = nn.Cell()
     a.b = nn.Cell()
-    a.b._cells["back"] = a
+    a.b._registry._children["back"] = a
     text = repr(a)
     assert "Cell<cycle>" in text
 
@@ -198,3 +198,44 @@ def test_cells_in_plain_lists_or_dicts_are_refused_pointing_to_containers():
     for act in cell.acts:
         x = act(x)
     assert x.tolist() == [0.0, 1.0] and len(cell.cells()) == 1
+
+
+def test_none_is_an_empty_child_or_parameter_slot_as_in_mindspore():
+    # MindSpore 2.x's insert_child_to_cell / insert_param_to_cell take None (issue 19):
+    # the attribute reads None, the slot stays registered and can be filled later.
+    net = nn.Cell()
+    net.insert_child_to_cell("head", None)
+    net.insert_param_to_cell("scale", None)
+    assert net.head is None and net.scale is None
+    assert net.cells() == [] and list(net.parameters_and_names()) == []
+    with pytest.raises(TypeError, match=r"Cell.head: `value` must be a Cell or None"):
+        net.head = 3
+    with pytest.raises(TypeError, match="the parameter slot is empty"):
+        net.scale = Tensor(np.ones(2, np.float32))
+    net.insert_child_to_cell("head", nn.Dense(2, 2))
+    net.insert_param_to_cell("scale", _param())
+    assert [n for n, _ in net.parameters_and_names()] == ["scale", "head.weight", "head.bias"]
+    block = Block()
+    block.dense = None  # an existing child: its slot stays, empty
+    assert block.dense is None and block.cells() == []
+    block.insert_child_to_cell("dense", nn.Dense(2, 2))
+    assert block.dense.weight.name == "dense.weight"
+    with pytest.raises(TypeError, match="`child_cell` must be a Cell or None"):
+        net.insert_child_to_cell("other", 3)
+
+
+def test_a_refused_insertion_leaves_every_tree_as_it_was():
+    # issue 23, item 12: the child is already in another tree, where its renamed
+    # parameter would clash; nothing may change in either tree.
+    child = nn.Cell()
+    child.w = _param()
+    first = nn.Cell(auto_prefix=False)
+    first.c = child
+    first.other = _param(name="d.w")
+    second = nn.Cell()
+    with pytest.raises(ValueError, match="'d.w'"):
+        second.insert_child_to_cell("d", child)
+    with pytest.raises(ValueError, match="'d.w'"):
+        second.d = child
+    assert [p.name for p in first.get_parameters()] == ["d.w", "w"] and second.cells() == []
+    first.check_names()

@@ -125,3 +125,22 @@ def test_celldict():
     assert list(d.items())[0][0] == "x"
     d.clear()
     assert len(d) == 0
+
+
+def test_celldict_takes_any_iterable_of_pairs_all_or_nothing():
+    # As dict() and MindSpore's CellDict (issue 19): lists of two items, generators.
+    relu, dense = nn.ReLU(), nn.Dense(2, 2)
+    d = nn.CellDict([["act", relu], ("fc", dense)])
+    assert d.items() == [("act", relu), ("fc", dense)] and _names(d) == ["fc.weight", "fc.bias"]
+    d.update((name, cell) for name, cell in [("more", nn.ReLU())])
+    assert d.keys() == ["act", "fc", "more"]
+    with pytest.raises(ValueError, match=r"CellDict.update: `cells\[1\]` must be a \(name, cell\) "
+                                         r"pair, got 3 items"):
+        d.update([("a", nn.ReLU()), ("b", nn.ReLU(), 1)])
+    with pytest.raises(TypeError, match=r"`cells\[0\]` must be a \(name, cell\) pair"):
+        d.update([3])
+    with pytest.raises(TypeError, match="`cells` must be a mapping or an iterable"):
+        d.update(3)
+    with pytest.raises(TypeError, match="`cells` must be a Cell"):
+        d.update([("a", nn.ReLU()), ("b", 3)])
+    assert d.keys() == ["act", "fc", "more"]  # nothing of a refused update was added

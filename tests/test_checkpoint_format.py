@@ -174,9 +174,8 @@ def test_we_write_what_mindspore_writes_byte_for_byte(tmp_path):
     values = make.network_values()
     tensors = {n: Tensor(v) for n, t, v in values if t != "str" and n not in
                ("epoch_num", "lr", "flag")}
-    # MindSpore's append_dict turns 0.001 into Float32; pass it as such for equal bytes.
-    append = {"epoch_num": 7, "lr": Tensor(np.float32(0.001)), "note": str(values[9][2]),
-              "flag": True}
+    # MindSpore's append_dict writes the Python float 0.001 as Float32, and so does gpuparam.
+    append = {"epoch_num": 7, "lr": 0.001, "note": str(values[9][2]), "flag": True}
     for crc in (False, True):
         path = tmp_path / f"ours_{crc}.ckpt"
         gpuparam.save_checkpoint(tensors, str(path), append_dict=append, crc_check=crc)
@@ -202,9 +201,8 @@ def test_safetensors_package_reads_ours_and_we_read_its():
     with safe_open(str(ours), "np") as f:
         metadata = f.metadata()
     assert metadata["format"] == "ms"
-    import zlib
-    for name, value in values.items():
-        assert metadata["crc32:" + name] == f"{zlib.crc32(value.tobytes()):08x}"
+    for name, value in values.items():  # the checksum, by its definition
+        assert metadata["gsum64:" + name] == "".join(d.hex() for d in _gsum64_reference(value.tobytes()))
     theirs = tmp / "theirs.safetensors"
     save_file(values, str(theirs))
     loaded = gpuparam.load_checkpoint(str(theirs), format="safetensors")
@@ -310,34 +308,125 @@ def test_hostile_safetensors_raise_value_error_naming_the_file(tmp_path, case):
     assert str(path) in str(info.value) and expected in str(info.value)
 
 
-def test_a_flipped_safetensors_byte_fails_its_tensor_crc(tmp_path):
+def test_a_flipped_safetensors_byte_fails_its_tensor_checksum(tmp_path):
     path = tmp_path / "x.safetensors"
     gpuparam.save_checkpoint({"a": Tensor(np.arange(10, dtype=np.float32)),
                               "b": Tensor(np.ones(3, np.int8))}, str(path), format="safetensors")
     raw = bytearray(path.read_bytes())
     raw[-1] ^= 0x40  # the last byte of the data: in 'b'
     path.write_bytes(bytes(raw))
-    with pytest.raises(ValueError, match="tensor 'b': crc32"):
+    with pytest.raises(ValueError, match="tensor 'b': gsum64 segment"):
         gpuparam.load_checkpoint(str(path), format="safetensors")
     # reading only 'a' still works: the damage is in a tensor not read
     ok = gpuparam.load_checkpoint(str(path), format="safetensors", choice_func=lambda n: n == "a")
     np.testing.assert_array_equal(ok["a"].asnumpy(), np.arange(10, dtype=np.float32))
 
 
-def test_the_private_safetensors_api_reads_a_byte_range_into_a_preallocated_array(tmp_path):
+def _gsum64_reference(data: bytes) -> list[bytes]:
+    """gsum64 as its docstring defines it, in plain Python integers (no NumPy)."""
+    import hashlib
+
+    mask = (1 << 64) - 1
+    digests = []
+    for start in range(0, len(data), 1 << 20):
+        segment = data[start:start + (1 << 20)]
+        segment += b"\0" * (-len(segment) % 4096)
+        words = struct.unpack(f"<{len(segment) // 8}Q", segment)
+        rows = [words[i:i + 512] for i in range(0, len(words), 512)]
+        row_sums = [sum(row) & mask for row in rows]
+        column_sums = [sum(row[c] for row in rows) & mask for c in range(512)]
+        packed = struct.pack(f"<{len(row_sums) + 512}Q", *row_sums, *column_sums)
+        digests.append(hashlib.blake2b(packed, digest_size=8).digest())
+    return digests
+
+
+@pytest.mark.parametrize("nbytes", [0, 1, 4095, 4096, 4097, (1 << 20) + 8, (2 << 20) + 12345])
+def test_gsum64_is_what_its_definition_says(nbytes):
+    from gpuparam.train import _gsum
+
+    data = np.random.default_rng(nbytes).integers(0, 256, nbytes, dtype=np.uint8)
+    want = _gsum64_reference(data.tobytes())
+    assert _gsum.segment_digests(data) == want
+    for inline in (False, True):  # pieces of whole segments, on worker threads or not
+        hasher = _gsum.SegmentHasher(inline=inline)
+        for start in range(0, nbytes, _gsum.SEGMENT_BYTES):
+            hasher.add(data[start:start + _gsum.SEGMENT_BYTES])
+        assert hasher.digests() == want
+
+
+def test_gsum64_catches_every_change_of_two_words_and_reorderings():
+    from gpuparam.train import _gsum
+
+    rng = np.random.default_rng(3)
+    words = rng.integers(0, 2**64, 3 * 512 + 100, dtype=np.uint64)
+    base = _gsum.segment_digests(words.view(np.uint8))
+    top = np.uint64(1 << 63)
+    changed = {
+        "one bit": lambda w: w.__setitem__(7, w[7] ^ np.uint64(1 << 40)),
+        "the top bits of two words of a row": lambda w: w.__setitem__([3, 9], w[[3, 9]] ^ top),
+        "the top bits of two words of a column": lambda w: w.__setitem__([5, 517], w[[5, 517]] ^ top),
+        "opposite changes in one row": lambda w: w.__setitem__([1, 2], w[[1, 2]] + np.array(
+            [1 << 5, (1 << 64) - (1 << 5)], dtype=np.uint64)),
+        "two words swapped": lambda w: w.__setitem__([3, 600], w[[600, 3]]),
+        "two rows swapped": lambda w: w.__setitem__(slice(0, 1024), np.roll(w[:1024], 512)),
+        "a zeroed page": lambda w: w.__setitem__(slice(512, 1024), 0),
+        "the padded tail": lambda w: w.__setitem__(-1, w[-1] + np.uint64(1)),
+    }
+    for what, change in changed.items():
+        damaged = words.copy()
+        change(damaged)
+        assert not np.array_equal(damaged, words), what
+        assert _gsum.segment_digests(damaged.view(np.uint8)) != base, what
+
+
+def test_a_file_with_the_older_crc32_checksums_is_still_checked(tmp_path):
+    import zlib
+
+    safetensors_numpy = pytest.importorskip("safetensors.numpy", reason="writes the older file")
+    values = np.arange(100, dtype=np.float32)
+    path = tmp_path / "old.safetensors"
+    safetensors_numpy.save_file({"a": values}, str(path), metadata={
+        "format": "ms", "crc32:a": f"{zlib.crc32(values.tobytes()):08x}"})
+    np.testing.assert_array_equal(
+        gpuparam.load_checkpoint(str(path), format="safetensors")["a"].asnumpy(), values)
+    raw = bytearray(path.read_bytes())
+    raw[-5] ^= 1
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match="tensor 'a': crc32 does not match"):
+        gpuparam.load_checkpoint(str(path), format="safetensors")
+
+
+def test_the_private_safetensors_api_reads_a_box_and_checks_what_it_read(tmp_path):
     path = tmp_path / "r.safetensors"
     whole = np.arange(24, dtype=np.float64).reshape(6, 4)
     header = _safetensors.write_file(str(path), [("w", Tensor(whole)), ("v", whole[:1])],
                                      metadata={"format": "gpuparam"})
     assert list(header.tensors) == ["w", "v"]
     with open(path, "rb") as f:
-        from gpuparam.train._fileio import Reader
-        reader = Reader(f, str(path))
-        read = _safetensors.read_header(reader, path.stat().st_size)
-        assert read.metadata["format"] == "gpuparam"
-        rows = np.empty((2, 4), np.float64)
-        _safetensors.read_tensor_into(reader, read, "w", rows, byte_range=(2 * 32, 4 * 32))
-    np.testing.assert_array_equal(rows, whole[2:4])
+        from gpuparam.train._transfer import Reader
+        read = _safetensors.read_header(Reader(f, str(path)), path.stat().st_size)
+    assert read.metadata["format"] == "gpuparam"
+    box = np.empty((2, 3), np.float64)
+    _safetensors.read_box(str(path), read, "w", (slice(2, 4), slice(1, 4)), box)
+    np.testing.assert_array_equal(box, whole[2:4, 1:4])
+
+
+@pytest.mark.parametrize(("shape", "box"), [
+    ((6, 4), (slice(2, 4), slice(1, 4))), ((300_000,), (slice(0, 1),)),
+    ((300_000,), (slice(299_999, 300_000),)), ((1000, 700), (slice(0, 1000), slice(5, 6))),
+    ((1000, 700), (slice(400, 900), slice(0, 700))), ((3, 500, 300), (slice(1, 2), slice(0, 500), slice(7, 9))),
+    ((5, 0), (slice(0, 5), slice(0, 0))), ((), ()),
+])
+def test_touched_segments_are_exactly_those_holding_a_byte_of_the_box(shape, box):
+    itemsize = 4
+    flat = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
+    offsets = flat[box].reshape(-1) * itemsize
+    want = sorted({int(o // (1 << 20)) for o in offsets} | {int((o + itemsize - 1) // (1 << 20))
+                                                           for o in offsets})
+    from gpuparam.train import _gsum
+
+    got = _gsum.touched_segments(shape, itemsize, box).tolist()
+    assert got == want
 
 
 def test_a_safetensors_file_loaded_as_ckpt_says_which_format_it_is(tmp_path):

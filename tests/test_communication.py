@@ -89,7 +89,7 @@ def test_collectives_before_init_and_after_release_raise(call, monkeypatch):
 
 
 def test_init_checks_the_backend_and_is_idempotent():
-    with pytest.raises(ValueError, match=r"init: `backend_name` must be one of \['mpi', 'nccl'\], got 'hccl'"):
+    with pytest.raises(ValueError, match=r"init: `backend_name` must be one of \['mpi', 'nccl', 'torch'\], got 'hccl'"):
         comm.init("hccl")
     with pytest.raises(TypeError, match="backend_name"):
         comm.init(1)
@@ -243,9 +243,66 @@ def test_missing_libnccl_says_which_package_to_install():
     # that warning's text becomes part of the reason.
     pytest.importorskip("cupy", reason="needs CuPy installed (without libnccl)")
     try:
-        _backend._nccl_module()
+        _backend.nccl._nccl_module()
     except RuntimeError as exc:
         assert "CuPy finds no NCCL library (" in str(exc)
         assert "install nvidia-nccl-cu12 (gpuparam[cuda12])" in str(exc)
     else:
         pytest.skip("libnccl is installed here")
+
+
+_ONE_RANK_RAISES = """
+from gpuparam import communication as comm
+from gpuparam.communication import comm_func
+comm.init()
+if comm.get_rank() == 1:
+    raise RuntimeError("rank 1 fails on purpose")
+comm_func.barrier()  # ranks 0 and 2 wait here for rank 1, which never comes
+"""
+
+
+@pytest.mark.mpi
+@pytest.mark.parametrize("launch", [[], ["-m", "mpi4py"]], ids=["python", "python -m mpi4py"])
+def test_a_rank_that_raises_ends_the_whole_job(tmp_path, launch):
+    import time
+
+    script = tmp_path / "worker.py"
+    script.write_text(_ONE_RANK_RAISES)
+    command = [mpi_launch.require_mpi(), "-n", "3", sys.executable, *launch, str(script)]
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, env=mpi_launch.env(),
+                              timeout=60, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(command[3:])}: the job still ran 60 s after rank 1 raised")
+    assert proc.returncode != 0
+    assert "RuntimeError: rank 1 fails on purpose" in proc.stderr
+    assert time.monotonic() - start < 60
+
+
+def test_the_abort_hook_prints_then_aborts_and_release_restores_the_previous_hook(monkeypatch):
+    from gpuparam.communication import _mpi
+
+    aborted = []
+
+    class FakeMpi:  # as mpi4py.MPI looks to the hook
+        class COMM_WORLD:
+            @staticmethod
+            def Abort(code):
+                aborted.append(code)
+
+        Is_initialized = staticmethod(lambda: True)
+        Is_finalized = staticmethod(lambda: False)
+
+    seen = []
+    monkeypatch.setattr(sys, "excepthook", lambda *info: seen.append(info[0]))
+    monkeypatch.setitem(sys.modules, "mpi4py.MPI", FakeMpi)
+    _mpi.install_abort_hook()
+    _mpi.install_abort_hook()  # twice: still one hook, chained to the user's
+    try:
+        sys.excepthook(ValueError, ValueError("x"), None)
+    finally:
+        _mpi.remove_abort_hook()
+    assert seen == [ValueError] and aborted == [1]  # the traceback first, then the abort
+    sys.excepthook(KeyError, KeyError("y"), None)
+    assert seen == [ValueError, KeyError] and aborted == [1]  # restored

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import pathlib
 import sys
 from contextlib import nullcontext
@@ -529,6 +530,133 @@ def test_cudnn_module_is_harmless_without_the_package(monkeypatch):
         _conv_cudnn._import_cudnn.cache_clear()
 
 
+# --------------------------------------------------------------------------- libcudart preload
+
+class _FakeLoader:
+    """``dlopen`` by name (``ctypes.CDLL``) and ``cuda.pathfinder``, each loading only what
+    it is told to, recording what was asked."""
+
+    def __init__(self, sonames: tuple[str, ...] = (), pathfinder: str | None = None) -> None:
+        self.sonames, self.pathfinder, self.asked = sonames, pathfinder, []
+
+    def open_soname(self, name: str) -> object:
+        self.asked.append(name)
+        if name not in self.sonames:
+            raise OSError(f"{name}: cannot open shared object file: No such file or directory")
+        return object()
+
+    def find_with_pathfinder(self, name: str) -> str:
+        self.asked.append(f"pathfinder:{name}")
+        if self.pathfinder is None:
+            raise RuntimeError(f'Failure finding "{name}" (fake DynamicLibNotFoundError)')
+        return self.pathfinder
+
+    def load(self, major: int | None) -> Any:
+        from gpuparam._backend import libraries
+        return libraries.load_cudart(major, open_soname=self.open_soname,
+                                     find_with_pathfinder=self.find_with_pathfinder,
+                                     maps=lambda: "")
+
+
+MAPS_LINE = "7f00-7f10 r-xp 00000000 08:01 42   /site/nvidia/cu13/lib/libcudart.so.13\n"
+
+
+@pytest.mark.parametrize(("major", "order"), [(13, ["libcudart.so.13", "libcudart.so.12"]),
+                                              (12, ["libcudart.so.12", "libcudart.so.13"]),
+                                              (None, ["libcudart.so.13", "libcudart.so.12"])])
+def test_cudart_preload_tries_cupys_major_then_the_other_then_pathfinder(monkeypatch, major, order):
+    monkeypatch.delenv("CUDNN_FRONTEND_CUDART_LIB_NAME", raising=False)
+    loader = _FakeLoader()
+    missing = loader.load(major)
+    assert loader.asked == order + ["pathfinder:cudart"]
+    assert not missing.loaded and missing.path is None
+    reason = missing.reason()
+    assert reason.startswith("no libcudart loads (") and "fake DynamicLibNotFoundError" in reason
+    assert all(f"dlopen({name}): {name}: cannot open" in reason for name in order)
+    # The first that loads wins, and nothing after it is tried (one major per process).
+    loader = _FakeLoader(sonames=tuple(order))
+    found = loader.load(major)
+    assert loader.asked == order[:1] and found.via == order[0] and found.attempts == ()
+    assert found.loaded and found.reason() is None
+    loader = _FakeLoader(sonames=(order[1],))
+    assert loader.load(major).via == order[1] and loader.asked == order
+
+
+def test_cudart_preload_falls_back_to_pathfinder_and_reports_where(monkeypatch):
+    from gpuparam._backend import libraries
+    monkeypatch.delenv("CUDNN_FRONTEND_CUDART_LIB_NAME", raising=False)
+    loader = _FakeLoader(pathfinder="/site/nvidia/cu13/lib/libcudart.so.13")
+    load = loader.load(13)
+    assert (load.via, load.path) == ("cuda.pathfinder", "/site/nvidia/cu13/lib/libcudart.so.13")
+    assert len(load.attempts) == 2  # both sonames failed first
+    # A soname load reports the file the loader mapped (read from /proc/self/maps).
+    load = libraries.load_cudart(13, open_soname=lambda name: None, maps=lambda: MAPS_LINE)
+    assert (load.via, load.path) == ("libcudart.so.13", "/site/nvidia/cu13/lib/libcudart.so.13")
+    assert libraries.mapped_paths("libcudart", MAPS_LINE + MAPS_LINE + "7f20-7f30 r--p 0 0:0 0\n") \
+        == ["/site/nvidia/cu13/lib/libcudart.so.13"]
+    # Frontend 1.32 loads $CUDNN_FRONTEND_CUDART_LIB_NAME instead: that is tried first.
+    monkeypatch.setenv("CUDNN_FRONTEND_CUDART_LIB_NAME", "/opt/cuda/lib64/libcudart.so.13")
+    loader = _FakeLoader(sonames=("/opt/cuda/lib64/libcudart.so.13",))
+    assert loader.load(13).via == "/opt/cuda/lib64/libcudart.so.13"
+    assert loader.asked == ["/opt/cuda/lib64/libcudart.so.13"]
+
+
+def test_cudart_preload_with_this_machines_loader():
+    """The real dlopen and cuda.pathfinder: whatever this machine has, the answer is true."""
+    from gpuparam._backend import libraries
+    load = libraries.load_cudart()
+    if load.loaded:
+        assert os.path.isfile(load.path) or load.path in libraries.CUDART_SONAMES.values()
+        assert any("libcudart.so" in path for path in libraries.mapped_paths("libcudart"))
+    else:
+        assert "dlopen(libcudart.so.13)" in load.reason() and "cuda.pathfinder" in load.reason()
+
+
+def test_a_frontend_without_libcudart_is_unavailable_with_the_reason(monkeypatch, caplog):
+    from gpuparam._backend import libraries
+    missing = libraries.LibraryLoad("libcudart", None, None,
+                                    ("dlopen(libcudart.so.13): not found", "cuda.pathfinder: no"))
+    monkeypatch.setattr(libraries, "cudart", lambda: missing)
+    monkeypatch.setitem(sys.modules, "cudnn", SimpleNamespace(__version__="1.32.0",
+                                                              backend_version=lambda: 92800))
+    monkeypatch.setattr(_conv_cudnn, "_backend", SimpleNamespace(
+        is_device_array=lambda a: True, gpu_unavailable_reason=lambda: None))
+    for cached in (_conv_cudnn._import_cudnn, _conv_cudnn._preload_reason):
+        cached.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="gpuparam"):
+            reason = _conv_cudnn.cudnn_unavailable_reason(_dev(np.ones(2, np.float32)))
+            again = _conv_cudnn.cudnn_unavailable_reason(_dev(np.ones(2, np.float32)))
+        assert _conv_cudnn._import_cudnn()[0] is sys.modules["cudnn"]  # the frontend imports
+    finally:
+        for cached in (_conv_cudnn._import_cudnn, _conv_cudnn._preload_reason):
+            cached.cache_clear()
+    assert reason == again and reason.startswith("the cuDNN frontend needs the CUDA runtime")
+    assert "dlopen(libcudart.so.13): not found; cuda.pathfinder: no" in reason
+    assert "nvidia-cuda-runtime" in reason and "LD_LIBRARY_PATH" in reason
+    # Said once, loudly, not per call.
+    assert [r.levelname for r in caplog.records if "CUDA runtime" in r.getMessage()] == ["WARNING"]
+
+
+def test_a_build_that_cannot_load_libcudart_makes_cudnn_unavailable_once(fake_cudnn, caplog):
+    fake = fake_cudnn(build_error=RuntimeError("Unable to load any libcudart.so.* library."))
+    x, w = np.ones((1, 2, 5, 5), np.float32), np.ones((3, 2, 3, 3), np.float32)
+    args = dict(stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1), groups=1)
+    geom = conv_geometry(x, w, **args)
+    with caplog.at_level("WARNING", logger="gpuparam"):
+        with pytest.raises(_conv_cudnn.CudnnUnsupported, match="needs the CUDA runtime"):
+            _conv_cudnn.conv_cudnn(_dev(x), _dev(w), geom)
+        reason = _conv_cudnn.cudnn_unavailable_reason(_dev(x))
+        assert reason.startswith("the cuDNN frontend needs the CUDA runtime")
+        assert "Unable to load any libcudart.so.* library." in reason
+        y = conv_nd(_dev(x), _dev(w), **args)  # auto: GEMM, with the reason, no new build
+    assert np.all(np.asarray(y) == 18) and len(fake.graphs) == 1
+    assert last_conv_dispatch() == ("gemm", reason)
+    with pytest.raises(RuntimeError, match="needs the CUDA runtime"):
+        conv_nd(_dev(x), _dev(w), backend="cudnn", **args)  # forced: an error that says why
+    assert [r.levelname for r in caplog.records] == ["ERROR"]  # once, not per call
+
+
 def test_only_the_cudnn_module_imports_cudnn_and_none_imports_cupy():
     ops = pathlib.Path(_conv.__file__).parent
     for path in ops.glob("_conv*.py"):
@@ -718,9 +846,10 @@ def fake_cudnn(monkeypatch: pytest.MonkeyPatch) -> Any:
         monkeypatch.setattr(_conv_cudnn, "_import_cudnn", lambda: (fake, None))
         monkeypatch.setattr(_conv_cudnn, "_backend", SimpleNamespace(
             get_array_module=lambda *a: xp, is_device_array=lambda a: True,
-            gpu_unavailable_reason=lambda: None, active_backend=lambda: "cupy",
-            conv_allow_tf32=_backend.conv_allow_tf32))
+            gpu_unavailable_reason=lambda: None, active_backend=lambda: "cupy"))
         monkeypatch.setattr(_conv_cudnn, "_handles", {})
+        monkeypatch.setattr(_conv_cudnn, "_preload_reason", lambda: None)  # libcudart loaded
+        monkeypatch.setattr(_conv_cudnn, "_runtime_missing", [])
         # Whether the handle's lock is held while the graph is built (cuDNN requires it).
         fake.lock_held = lambda: all(lock.locked() for _, lock in _conv_cudnn._handles.values())
         _conv_cudnn.clear_graph_cache()

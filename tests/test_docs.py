@@ -22,6 +22,8 @@ from types import ModuleType
 import pytest
 from child_env import child_env
 
+import torch_launch
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MARKDOWN = sorted(DOCS.glob("*.md")) + [ROOT / "README.md"]
@@ -80,6 +82,8 @@ def _normalize(text: str) -> str:
 
 @pytest.mark.parametrize("path", MARKDOWN, ids=lambda p: p.name)
 def test_code_blocks_run_and_print_what_the_page_shows(path, tmp_path):
+    if path.read_text().startswith("<!-- requires: torch -->"):
+        torch_launch.import_torch()  # skips without torch (fails under GPUPARAM_REQUIRE_TORCH=1)
     blocks = code_blocks(path)
     for block in blocks:
         if block["skip"] is not None:

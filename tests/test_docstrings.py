@@ -21,7 +21,7 @@ _FINDER = doctest.DocTestFinder(exclude_empty=True)
 
 
 PUBLIC_MODULES = ("gpuparam", "gpuparam.nn", "gpuparam.ops", "gpuparam.common.initializer",
-                  "gpuparam.dtype", "gpuparam.__main__")
+                  "gpuparam.dtype", "gpuparam.__main__", "gpuparam.numpy")
 
 
 def _examples() -> list[doctest.DocTest]:

@@ -217,4 +217,4 @@ def test_dtype_by_name_without_ml_dtypes_names_the_extra_to_install(name):
                           env=env, cwd=root, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert f"Tensor: `dtype` {name!r} is unavailable: {name} needs the ml_dtypes" in proc.stdout
-    assert "pip install 'gpuparam[bfloat16]'" in proc.stdout
+    assert 'pip install -e ".[bfloat16]"' in proc.stdout

@@ -498,4 +498,6 @@ def test_checkpoint_save_load_example():
         "refused: load_param_into_net: nothing was loaded; shapes differ for 1 parameter(s): "
         "'fc.weight': the network has shape (10, 16), the dict ('fc.weight') (10, 15)\n"
         "unchanged: True\n"
-        "files: ['lenet.ckpt', 'wrapped.safetensors']\n")
+        "left out: [\"['optimizer'] were not converted.\"]\n"
+        "loaded in the background: True\n"
+        "files: ['lenet.ckpt', 'lenet.safetensors', 'wrapped.safetensors']\n")

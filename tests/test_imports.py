@@ -71,7 +71,7 @@ def test_ops_functional_as_f():
 
 
 @pytest.mark.parametrize("module, name", [("nn", "LSTM"), ("ops", "CTCLoss"),
-                                          ("ops.operations", "ScatterNd"),
+                                          ("ops.operations", "ScatterNdAdd"),
                                           ("ops.functional", "ctc_loss")])
 def test_missing_names_point_to_the_porting_guide(module, name):
     target = gpuparam

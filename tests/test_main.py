@@ -67,4 +67,4 @@ def test_bfloat16_without_ml_dtypes_names_the_extra_to_install(access):
                           env=env, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "has no attribute 'bfloat16'" in proc.stdout
-    assert "pip install 'gpuparam[bfloat16]'" in proc.stdout
+    assert 'pip install -e ".[bfloat16]"' in proc.stdout

@@ -218,8 +218,8 @@ def test_reader_on_another_stream_sees_data_written_on_a_side_stream():
             p.init_data(stream=side)
             with side:
                 # Slow write on the side stream, after materialization.
-                p._begin_write()[...] = cupy.arange(n, dtype=cupy.float32) * 0 + 2.0
-                p._end_write()
+                with p._writing() as buffer:
+                    buffer[...] = cupy.arange(n, dtype=cupy.float32) * 0 + 2.0
             out = Tensor(np.zeros(1, np.float32))
             if use_depend:
                 out = ops.depend(out, p)

@@ -88,7 +88,7 @@ def test_layout_gives_mindsporess_slice_with_the_whole_tensors_values(monkeypatc
     gpuparam.set_seed(5)
     whole = Parameter(initializer(Normal(), shape, gpuparam.float32)).init_data().asnumpy()
     for rank in range(int(np.prod(dev_mat))):
-        monkeypatch.setattr(_parameter_layout, "world_rank", rank)
+        monkeypatch.setattr(_parameter_layout, "_process_rank", rank)
         try:
             expected = _reference_shard(whole, dev_mat, tensor_map, rank)
         except ValueError:  # np.split: not an even split
@@ -126,7 +126,7 @@ def test_layout_errors_leave_the_parameter_lazy(world, layout, kind, text):
 
 
 def test_layout_needs_init_and_excludes_index(monkeypatch):
-    monkeypatch.setattr(_parameter_layout, "world_rank", None)
+    monkeypatch.setattr(_parameter_layout, "_process_rank", None)
     param = Parameter(initializer("ones", (4, 3), gpuparam.float32))
     with pytest.raises(RuntimeError, match=r"call gpuparam.communication.init\(\) first"):
         param.init_data(layout=([2], [0, -1], [2, 3], 0, True, ""))
@@ -134,9 +134,9 @@ def test_layout_needs_init_and_excludes_index(monkeypatch):
         param.init_data(layout=([2], [0, -1], [2, 3], 0, True, ""), index=(slice(0, 2),))
     assert param.has_init
     comm.init()
-    assert _parameter_layout.world_rank == 0
+    assert _parameter_layout.process_rank() == 0
     comm.release()
-    assert _parameter_layout.world_rank is None
+    assert _parameter_layout.process_rank() is None
 
 
 # --------------------------------------------------------------------------- one process
@@ -191,8 +191,8 @@ def test_distributed_init_example_on_three_ranks():
     import subprocess
     import sys
 
-    command = [mpi_launch.require_mpi(), "-n", "3", sys.executable,
-               str(mpi_launch.ROOT / "examples" / "distributed_init.py")]
+    command = [mpi_launch.require_mpi(), "-n", "3", sys.executable, "-m", "mpi4py",
+               str(mpi_launch.ROOT / "examples" / "distributed_init.py")]  # as its docstring says
     proc = subprocess.run(command, capture_output=True, text=True, env=mpi_launch.env(),
                           timeout=mpi_launch.TIMEOUT_S, check=False)
     assert proc.returncode == 0, proc.stderr
@@ -258,6 +258,46 @@ def test_a_reshard_loads_each_ranks_part(world, tmp_path, monkeypatch):
                                       saved.w.asnumpy()[parallel.shard_slices((6, 4), rank, 3)])
 
 
+def test_a_flipped_bit_in_the_part_a_rank_reads_is_caught(world, tmp_path):
+    """Each rank reads only its rows of a piece (a memory map); the checksums of the
+    segments those rows lie in are checked, so damage there is an error, and damage
+    elsewhere does not stop a rank that does not read it."""
+    from gpuparam.train import _safetensors, _transfer
+
+    gpuparam.set_seed(5)
+    saved = nn.Cell()
+    saved.w = Parameter(initializer(Normal(), (4096, 512), gpuparam.float32))  # 8 MiB: 8 segments
+    parallel.save_sharded(saved, tmp_path)
+    path = tmp_path / "model-00001-of-00001.safetensors"
+    with open(path, "rb") as f:
+        header = _safetensors.read_header(_transfer.Reader(f, str(path)), path.stat().st_size)
+    row_bytes = 512 * 4
+    damaged_row = 3000  # in rank 2's rows of a 4-rank row split (2048:3072)
+    raw = bytearray(path.read_bytes())
+    raw[header.data_start + header.tensors["w"].begin + damaged_row * row_bytes + 17] ^= 0x10
+    path.write_bytes(bytes(raw))
+
+    def shard_of(rank, dim=0):
+        net = nn.Cell()
+        net.w = Parameter(initializer(Normal(), (4096, 512), gpuparam.float32))
+        net.w.init_data(index=parallel.shard_slices((4096, 512), rank, 4, dim=dim))
+        return net
+
+    whole = saved.w.asnumpy()
+    for rank in (0, 1, 3):
+        net = shard_of(rank)
+        parallel.load_sharded(net, tmp_path)
+        np.testing.assert_array_equal(net.w.asnumpy(),
+                                      whole[parallel.shard_slices((4096, 512), rank, 4)])
+    for net in (shard_of(2), shard_of(1, dim=1), nn.Cell()):  # rows 2048:3072, columns, whole
+        if not net.parameters_dict():
+            net.w = Parameter(Tensor(np.zeros((4096, 512), np.float32)))
+        before = net.w.asnumpy().copy()
+        with pytest.raises(ValueError, match="gsum64 segment.*do not match"):
+            parallel.load_sharded(net, tmp_path)
+        np.testing.assert_array_equal(net.w.asnumpy(), before)  # nothing changed
+
+
 def test_a_failed_load_changes_nothing(world, tmp_path):
     parallel.save_sharded(_mixed_net(1), tmp_path)
     net = _mixed_net(2)
@@ -292,14 +332,14 @@ def test_an_interrupted_save_keeps_the_old_index_and_is_refused(world, tmp_path,
 
 
 def test_a_failed_shard_write_leaves_the_old_file_and_no_temporary(world, tmp_path, monkeypatch):
-    from gpuparam.train import _safetensors
+    from gpuparam.train import _transfer
 
     parallel.save_sharded(_mixed_net(1), tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
     def fail(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(_safetensors, "write_array", fail)
+    monkeypatch.setattr(_transfer.Writer, "write_tensor", fail)
     with pytest.raises(RuntimeError, match="rank 0 could not write .*disk full"):
         parallel.save_sharded(_mixed_net(3), tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
@@ -327,7 +367,7 @@ def test_hostile_shard_files_are_refused_before_allocating(world, tmp_path, head
     import json
     import struct
 
-    from gpuparam.parallel import _sharded
+    from gpuparam.train import shard_files
 
     parallel.save_sharded(_mixed_net(1), tmp_path)
     path = tmp_path / "model-00001-of-00001.safetensors"
@@ -341,7 +381,7 @@ def test_hostile_shard_files_are_refused_before_allocating(world, tmp_path, head
     assert str(path) in str(info.value) and text in str(info.value)
     with pytest.raises(ValueError, match=text):  # the reader itself, no communicator needed
         with contextlib.ExitStack() as files:
-            _sharded.ShardFile("load_sharded", path, files)
+            shard_files.ShardFile(path, files)
 
 
 def test_an_index_naming_other_files_is_refused(world, tmp_path):
@@ -374,3 +414,44 @@ def test_sharded_saves_refuse_what_they_cannot_reshard(world, tmp_path):
     with pytest.raises(TypeError, match="save_sharded: `directory` must be a str or os.PathLike"):
         parallel.save_sharded(_mixed_net(1), 3)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_parallel_reaches_train_and_communication_only_through_their_seams():
+    import ast
+    from pathlib import Path
+
+    root = Path(gpuparam.__file__).parent
+    reached = set()
+    for path in (root / "parallel").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                target = node.module if node.level == 0 else "gpuparam." + node.module
+                for alias in node.names:
+                    reached.add(f"{target}.{alias.name}")
+    private = sorted(name for name in reached
+                     if name.startswith(("gpuparam.train.", "gpuparam.communication."))
+                     and any(part.startswith("_") for part in name.split(".")[2:]))
+    assert private == []
+    assert "gpuparam.train.shard_files" in reached
+    assert "gpuparam.communication.process_group" in reached
+
+
+def test_regenerable_says_whether_every_process_can_compute_the_values():
+    from gpuparam.common.initializer import Initializer, One, Orthogonal
+
+    class Custom(Initializer):
+        def _initialize(self, arr):
+            arr[...] = 1
+
+    assert Normal().regenerable and One().regenerable and Orthogonal().regenerable
+    assert not Custom().regenerable
+
+
+def test_the_process_rank_is_set_by_init_and_cleared_by_release():
+    assert _parameter_layout.process_rank() is None
+    comm.init()
+    try:
+        assert _parameter_layout.process_rank() == comm.get_rank() == 0
+    finally:
+        comm.release()
+    assert _parameter_layout.process_rank() is None

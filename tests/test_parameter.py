@@ -415,3 +415,14 @@ def test_errors_name_parameters_own_function_and_argument():
     with pytest.raises(ValueError, match=r"^Parameter.clone: `init` must be an initializer name"
                                          r".*Did you mean 'normal'"):
         p.clone("nromal")
+
+
+def test_set_data_from_a_lazy_tensor_of_another_dtype_leaves_the_source_lazy():
+    gpuparam.set_seed(5)
+    source = initializer(Normal(1.0), [4, 3], gpuparam.float16)
+    gpuparam.set_seed(5)
+    same = initializer(Normal(1.0), [4, 3], gpuparam.float16)
+    p = Parameter(Tensor(np.zeros((4, 3), np.float32)), name="p")
+    p.set_data(source)  # generated (as Float16, as the source says), then cast
+    assert source.has_init and not p.has_init and p.dtype == gpuparam.float32
+    np.testing.assert_array_equal(p.asnumpy(), same.asnumpy().astype(np.float32))

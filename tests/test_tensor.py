@@ -461,3 +461,22 @@ def test_python_complex_infers_complex128_as_mindspore(xp, data, expected):
     assert t.dtype == mstype.complex128
     np.testing.assert_array_equal(t.asnumpy(), expected)
     assert Tensor(1 + 2j, mstype.complex64).asnumpy().dtype == np.complex64
+
+
+def test_the_mixins_never_import_the_class_they_serve():
+    # Issue 20, step 3: results go through self._wrap; `Tensor` is named only for type
+    # checkers, so `_tensor` <-> mixin is no import cycle.
+    import ast
+    import pathlib
+
+    package = pathlib.Path(gpuparam.__file__).parent
+    mixins = sorted(package.glob("_tensor_*.py"))
+    assert len(mixins) >= 4
+    for path in mixins:
+        tree = ast.parse(path.read_text())
+        annotations_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                            and getattr(node.test, "id", None) == "TYPE_CHECKING"
+                            for child in node.body for n in ast.walk(child)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and id(node) not in annotations_only:
+                assert node.module != "_tensor", f"{path.name} imports _tensor at run time"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from child_env import child_env
+from child_env import TEST_CACHE, child_env
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPING = ROOT / "tests" / "typing"
@@ -26,7 +26,7 @@ def _mypy(*args: str) -> subprocess.CompletedProcess[str]:
     env["MYPYPATH"] = str(ROOT)  # the checkout, not an installed copy
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
-         "--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache"), *args],
+         "--no-error-summary", "--cache-dir", str(TEST_CACHE / "mypy"), *args],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
 
 

@@ -1,4 +1,5 @@
-"""Collectives on host (NumPy) arrays over an mpi4py communicator.
+"""Collectives on host (NumPy) arrays over an mpi4py communicator, and the hook that
+ends the whole job when one rank dies of an uncaught exception.
 
 Data travels as raw bytes wherever no arithmetic is needed (broadcast, all-gather), so
 every dtype works, bfloat16 included, whose ml_dtypes type MPI cannot describe. Large
@@ -8,6 +9,7 @@ MPI's classic ``int`` counts, which some MPI libraries still have).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from types import ModuleType
@@ -37,12 +39,45 @@ def import_mpi(where: str) -> ModuleType:
         from mpi4py import MPI
     except ImportError as exc:
         raise RuntimeError(f"{where}: the 'mpi' backend needs mpi4py and an MPI library "
-                           f"(pip install 'gpuparam[mpi]'): {exc}") from None
+                           f"(pip install mpi4py; from a clone: pip install -e '.[mpi]'): {exc}") from None
     if MPI.Is_finalized():
         raise RuntimeError(f"{where}: MPI has already been finalized in this process.")
     if not MPI.Is_initialized():  # the user set mpi4py.rc.initialize = False
         MPI.Init_thread()
     return MPI
+
+
+_previous_excepthook: Any = None
+
+
+def _abort_the_job(kind: type[BaseException], value: BaseException, trace: Any) -> None:
+    """``sys.excepthook`` while a multi-process world is up: print the traceback as
+    usual, then ``MPI_Abort``, which ends every rank. Without it the dying rank's exit
+    waits in ``MPI_Finalize`` for ranks that wait in a collective for it: a hang."""
+    (_previous_excepthook or sys.__excepthook__)(kind, value, trace)
+    mpi = sys.modules.get("mpi4py.MPI")
+    if mpi is not None and mpi.Is_initialized() and not mpi.Is_finalized():
+        with contextlib.suppress(Exception):
+            sys.stderr.flush()
+        mpi.COMM_WORLD.Abort(1)
+
+
+def install_abort_hook() -> None:
+    """Make an uncaught exception on this rank abort the MPI job (see ``_abort_the_job``).
+
+    ``python -m mpi4py script.py`` does the same for the script itself (and also for
+    ``sys.exit`` with a non-zero status); under it this hook is never reached."""
+    global _previous_excepthook
+    if sys.excepthook is not _abort_the_job:
+        _previous_excepthook, sys.excepthook = sys.excepthook, _abort_the_job
+
+
+def remove_abort_hook() -> None:
+    """Restore the hook ``install_abort_hook`` replaced (if nobody replaced ours since)."""
+    global _previous_excepthook
+    if sys.excepthook is _abort_the_job:
+        sys.excepthook = _previous_excepthook or sys.__excepthook__
+    _previous_excepthook = None
 
 
 def _byte_view(array: np.ndarray) -> np.ndarray:

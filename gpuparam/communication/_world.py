@@ -1,6 +1,6 @@
 """The process group: which engine carries the data, and the state ``init``/``release`` keep.
 
-Three worlds share one interface:
+Four worlds share one interface:
 
 - ``_SelfWorld``: one process, no engine; collectives are copies.
 - ``_MpiWorld``: mpi4py on a duplicate of ``COMM_WORLD`` (so gpuparam's messages never
@@ -9,6 +9,7 @@ Three worlds share one interface:
 - ``_NcclWorld``: NCCL (``cupy.cuda.nccl``) for CuPy arrays, its unique id shared over
   the MPI (or single-process) world underneath, which also carries host arrays and the
   small messages that keep ranks in agreement.
+- ``_torch_engine.TorchWorld``: the user's torch.distributed process group.
 
 Every world reduces the same way: bool as OR (sum, max) and AND (prod, min); float16
 and bfloat16 through float32 (MPI has no half-precision arithmetic, bfloat16 none at
@@ -24,10 +25,10 @@ from typing import Any
 import numpy as np
 
 from .. import _backend, _parameter_layout
-from . import _mpi
+from . import _mpi, _torch_engine
 
 REDUCE_OPS = ("sum", "max", "min", "prod")
-BACKENDS = ("mpi", "nccl")
+BACKENDS = ("mpi", "nccl", "torch")
 
 
 def _reduction_plan(dtype: np.dtype, op: str, native: bool) -> tuple[np.dtype, str]:
@@ -71,7 +72,7 @@ class _SelfWorld:
         return [item]
 
     def broadcast(self, array: Any, shape: tuple[int, ...], dtype: np.dtype, root: int) -> Any:
-        return array
+        return array  # the only rank is the root
 
     def all_reduce(self, array: Any, op: str) -> Any:
         return array.copy()
@@ -96,6 +97,8 @@ class _MpiWorld:
         node = self._comm.Split_type(self._mpi.COMM_TYPE_SHARED)
         self.local_rank = node.Get_rank()
         node.Free()
+        if self.size > 1:  # one rank dying must end the job, not leave the others waiting
+            _mpi.install_abort_hook()
 
     def exchange(self, item: Any) -> list[Any]:
         return self._comm.allgather(item)
@@ -108,13 +111,15 @@ class _MpiWorld:
         return _backend.to_host_pinned(xp.ascontiguousarray(array)), xp
 
     def broadcast(self, array: Any, shape: tuple[int, ...], dtype: np.dtype, root: int) -> Any:
-        """On ``root``, may return ``array`` itself (the root's buffer is only read)."""
+        """On ``root``, may return ``array`` itself (the root's buffer is only read); on
+        the others, a contiguous writable NumPy ``array`` is filled and returned."""
+        xp = _backend.active_array_module() if array is None else _backend.get_array_module(array)
+        in_place = xp is np and array is not None and array.flags.c_contiguous
         if self.rank == root:
-            xp = _backend.get_array_module(array)
-            host = (array if xp is np and array.flags.c_contiguous
-                    else self._staged(array)[0])
+            host = array if in_place else self._staged(array)[0]
+        elif in_place and array.flags.writeable:
+            host = array  # received straight into the caller's buffer: no copy
         else:
-            xp = _backend.active_array_module() if array is None else _backend.get_array_module(array)
             host = np.empty(shape, dtype)
         _mpi.broadcast(self._comm, host, root)
         return host if xp is np else xp.asarray(host)
@@ -138,6 +143,7 @@ class _MpiWorld:
         self._comm.Barrier()
 
     def release(self) -> None:
+        _mpi.remove_abort_hook()
         if not self._mpi.Is_finalized():
             self._comm.Free()
 
@@ -213,8 +219,9 @@ def current(where: str) -> World:
     return world
 
 
-def start(backend_name: str | None) -> World:
-    """Build the world for ``backend_name`` (checked by the caller) unless one exists."""
+def start(backend_name: str | None, group: Any = None) -> World:
+    """Build the world for ``backend_name`` (checked by the caller) unless one exists;
+    ``group`` is the torch engine's process group (None: torch's default group)."""
     global _world, _released
     with _lock:
         if _world is not None:
@@ -223,10 +230,14 @@ def start(backend_name: str | None) -> World:
                                    f"{_world.backend!r} backend; call release() before "
                                    f"init(backend_name={backend_name!r}).")
             return _world
+        if backend_name is None and _torch_engine.process_group_ready():
+            backend_name = "torch"  # the user's torch.distributed job
         if backend_name is None:
             on_gpu = _backend.active_backend() == "cupy" and _backend.nccl_unavailable_reason() is None
             backend_name = "nccl" if on_gpu else ("mpi" if _mpi.under_launcher() else None)
-        if backend_name == "nccl":
+        if backend_name == "torch":
+            world: World = _torch_engine.TorchWorld("init", group, _reduce_in)
+        elif backend_name == "nccl":
             reason = _backend.nccl_unavailable_reason()
             if reason is not None:
                 raise RuntimeError(f"init: the 'nccl' backend is not usable: {reason}.")
@@ -234,7 +245,7 @@ def start(backend_name: str | None) -> World:
                 raise RuntimeError("init: the 'nccl' backend carries GPU data, but gpuparam runs "
                                    "on NumPy; use set_context(device_target='GPU') or 'mpi'.")
             control = _MpiWorld("init") if _mpi.under_launcher() else _SelfWorld()
-            world: World = _NcclWorld(control)
+            world = _NcclWorld(control)
         elif backend_name == "mpi":
             world = _MpiWorld("init")
         else:
@@ -258,7 +269,7 @@ def stop() -> None:
 def _register_rank(rank: int | None) -> None:
     # The parameter layer sits below communication and may not import it; it learns the
     # rank (for ``init_data(layout=...)``) from this registration instead.
-    _parameter_layout.world_rank = rank
+    _parameter_layout.set_process_rank(rank)
 
 
 atexit.register(stop)  # free the MPI communicator before mpi4py finalizes MPI

@@ -15,10 +15,7 @@ from typing import Any
 from .._errors import check_int, type_error, value_error
 from .._tensor import Tensor
 from . import _world
-
-_ERROR_TYPES = {"TypeError": TypeError, "ValueError": ValueError,
-                "NotImplementedError": NotImplementedError}
-
+from .process_group import agree as _agree
 
 class ReduceOp:
     """The reductions of ``all_reduce``, named as ``mindspore.communication.ReduceOp``."""
@@ -27,23 +24,6 @@ class ReduceOp:
     MAX = "max"
     MIN = "min"
     PROD = "prod"
-
-
-def _agree(where: str, world: Any, error: Exception | None, info: Any) -> list[Any]:
-    """Exchange (error, info) between all ranks; raise on every rank if any rank failed.
-
-    Returns every rank's ``info``, in rank order.
-    """
-    sent = None if error is None else (type(error).__name__, str(error))
-    reports = world.exchange((sent, info))
-    failed = [(rank, report[0]) for rank, report in enumerate(reports) if report[0] is not None]
-    if failed:
-        if error is not None:
-            raise error
-        rank, (kind, message) = failed[0]
-        raise _ERROR_TYPES.get(kind, RuntimeError)(
-            f"{where}: rank {rank} failed, so every rank stops here: {message}")
-    return [report[1] for report in reports]
 
 
 def _check_tensor(where: str, tensor: Any) -> Exception | None:
@@ -110,10 +90,10 @@ def broadcast(tensor: Tensor, src: int = 0) -> Tensor:
                          f"from rank {src}'s {expected}: {[infos[r][0] for r in wrong]}.")
     shape, dtype = expected[0], tensor.dtype.numpy_dtype
     if world.rank != src:
-        return Tensor._from_array(world.broadcast(None, shape, dtype, src))
+        return Tensor._wrap(world.broadcast(None, shape, dtype, src))
     array = tensor._read()
     result = world.broadcast(array, shape, dtype, src)
-    return Tensor._from_array(result.copy() if result is array else result)
+    return Tensor._wrap(result.copy() if result is array else result)
 
 
 def all_reduce(tensor: Tensor, op: str = ReduceOp.SUM) -> Tensor:
@@ -162,7 +142,7 @@ def all_reduce(tensor: Tensor, op: str = ReduceOp.SUM) -> Tensor:
     if wrong:
         raise ValueError(f"{where}: every rank must pass the same op, shape and dtype; rank 0 "
                          f"has {infos[0]}, rank(s) {wrong} have {[infos[r] for r in wrong]}.")
-    return Tensor._from_array(world.all_reduce(tensor._read(), op))
+    return Tensor._wrap(world.all_reduce(tensor._read(), op))
 
 
 def all_gather_into_tensor(tensor: Tensor) -> Tensor:
@@ -204,7 +184,7 @@ def all_gather_into_tensor(tensor: Tensor) -> Tensor:
                          f"after the first; rank 0 has {infos[0]}, rank(s) {wrong} have "
                          f"{[infos[r] for r in wrong]}.")
     gathered = world.all_gather(tensor._read(), [shape for shape, _ in infos])
-    return Tensor._from_array(gathered)
+    return Tensor._wrap(gathered)
 
 
 def barrier() -> None:

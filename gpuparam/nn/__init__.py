@@ -6,20 +6,42 @@ from ._activation import ReLU as ReLU, Sigmoid as Sigmoid, Softmax as Softmax, T
 from ._cell import Cell as Cell
 from ._containers import (CellDict as CellDict, CellList as CellList,
                           SequentialCell as SequentialCell)
-from ._basic import Dropout as Dropout, Embedding as Embedding, Flatten as Flatten
-from ._conv_layers import (Conv1d as Conv1d, Conv2dTranspose as Conv2dTranspose,
-                           Conv3dTranspose as Conv3dTranspose)
+from ._basic import (Dropout as Dropout, Embedding as Embedding, Flatten as Flatten,
+                     ParameterUpdate as ParameterUpdate)
+from ._conv import (Conv1d as Conv1d, Conv2d as Conv2d, Conv2dTranspose as Conv2dTranspose,
+                    Conv3d as Conv3d, Conv3dTranspose as Conv3dTranspose)
+from ._dense import Dense as Dense
 from ._normalization import (BatchNorm1d as BatchNorm1d, BatchNorm2d as BatchNorm2d,
                              LayerNorm as LayerNorm)
 from ._pooling import AvgPool2d as AvgPool2d, MaxPool2d as MaxPool2d
-from ._layers import (Conv2d as Conv2d, Conv3d as Conv3d, Dense as Dense,
-                      ParameterUpdate as ParameterUpdate)
 
 __all__ = ["Cell", "CellDict", "CellList", "Conv2d", "Conv3d", "Dense", "ParameterUpdate", "ReLU",
            "SequentialCell", "Sigmoid", "Softmax", "Tanh"]
 __all__ += ["AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2dTranspose",
             "Conv3dTranspose", "Dropout", "Embedding", "Flatten", "LayerNorm", "MaxPool2d",
             "utils"]
+
+
+# ---- nnfunc (issue 18): losses, learning-rate schedules, training-only cells ---------------
+from . import learning_rate_schedule as learning_rate_schedule  # noqa: E402
+from . import loss as loss, optim as optim, wrap as wrap  # noqa: E402
+from ._loss import (BCEWithLogitsLoss as BCEWithLogitsLoss,  # noqa: E402
+                    CrossEntropyLoss as CrossEntropyLoss, L1Loss as L1Loss, LossBase as LossBase,
+                    MSELoss as MSELoss, SmoothL1Loss as SmoothL1Loss,
+                    SoftmaxCrossEntropyWithLogits as SoftmaxCrossEntropyWithLogits)
+from ._training import (Adam as Adam, DistributedGradReducer as DistributedGradReducer,  # noqa: E402
+                        Momentum as Momentum, Optimizer as Optimizer,
+                        TrainOneStepCell as TrainOneStepCell,
+                        TrainOneStepWithLossScaleCell as TrainOneStepWithLossScaleCell)
+from .learning_rate_schedule import (LearningRateSchedule as LearningRateSchedule,  # noqa: E402
+                                     PolynomialDecayLR as PolynomialDecayLR, WarmUpLR as WarmUpLR)
+
+__all__ += ["Adam", "BCEWithLogitsLoss", "CrossEntropyLoss", "DistributedGradReducer", "L1Loss",
+            "LearningRateSchedule", "LossBase", "MSELoss", "Momentum", "Optimizer",
+            "PolynomialDecayLR", "SmoothL1Loss", "SoftmaxCrossEntropyWithLogits",
+            "TrainOneStepCell", "TrainOneStepWithLossScaleCell", "WarmUpLR",
+            "learning_rate_schedule", "loss", "optim", "wrap"]
+# ---- end nnfunc ---------------------------------------------------------------------------
 
 
 def __getattr__(name: str) -> object:

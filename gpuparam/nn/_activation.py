@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _backend
+from .. import _array_ops
 from .._errors import check_choice, type_error
 from .._tensor import Tensor
 from ._cell import Cell
@@ -14,35 +14,28 @@ class ReLU(Cell[Tensor]):
     """``max(x, 0)``."""
 
     def construct(self, x: Tensor) -> Tensor:
-        a = x._read()
-        return Tensor._from_array(_backend.get_array_module(a).maximum(a, 0).astype(a.dtype))
+        return Tensor._wrap(_array_ops.relu(x._read()))
 
 
 class Sigmoid(Cell[Tensor]):
     """``1 / (1 + exp(-x))``."""
 
     def construct(self, x: Tensor) -> Tensor:
-        a = x._read()
-        xp = _backend.get_array_module(a)
-        return Tensor._from_array((1 / (1 + xp.exp(-a))).astype(a.dtype))
+        return Tensor._wrap(_array_ops.sigmoid(x._read()))
 
 
 class Tanh(Cell[Tensor]):
     """``tanh(x)``."""
 
     def construct(self, x: Tensor) -> Tensor:
-        a = x._read()
-        return Tensor._from_array(_backend.get_array_module(a).tanh(a))
+        return Tensor._wrap(_array_ops.tanh(x._read()))
 
 
 class Softmax(Cell[Tensor]):
     """Softmax over the last axis."""
 
     def construct(self, x: Tensor) -> Tensor:
-        a = x._read()
-        xp = _backend.get_array_module(a)
-        e = xp.exp(a - a.max(axis=-1, keepdims=True))
-        return Tensor._from_array((e / e.sum(axis=-1, keepdims=True)).astype(a.dtype))
+        return Tensor._wrap(_array_ops.softmax(x._read(), -1, where="Softmax"))
 
 
 _BY_NAME = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh, "softmax": Softmax}

@@ -1,4 +1,4 @@
-"""``Embedding``, and the parameter-free ``Flatten`` and ``Dropout``.
+"""``Embedding``, the parameter-free ``Flatten`` and ``Dropout``, and ``ParameterUpdate``.
 
 ``Dropout`` reads the cell's ``training`` flag (``set_train()``); its masks come from
 gpuparam's counter-based generator with a key taken when the layer is built (it counts
@@ -13,12 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import _backend, _random
+from .. import _array_ops, _random
 from .._dtype import float32, int32, to_dtype
 from .._errors import check_bool, check_int, check_real, type_error, value_error
+from .._parameter import Parameter
 from .._tensor import Tensor
+from ..ops import Assign
 from ._cell import Cell
-from ._layers import _make_parameter
+from ._weights import make_parameter
 
 
 class Embedding(Cell[Tensor]):
@@ -64,8 +66,8 @@ class Embedding(Cell[Tensor]):
                                   f"None or an int in [0, vocab_size={vocab_size})")
         self.padding_idx = padding_idx
         shape = (self.vocab_size, self.embedding_size)
-        table = _make_parameter(where, "embedding_table", embedding_table, None, shape,
-                                float32, name="embedding_table")
+        table = make_parameter(where, "embedding_table", embedding_table, None, shape,
+                               float32, name="embedding_table")
         if padding_idx is not None:  # as MindSpore: the row is zeroed once, at construction
             table.init_data()
             table[padding_idx] = 0
@@ -81,7 +83,7 @@ class Embedding(Cell[Tensor]):
         if array.size and (int(array.min()) < 0 or int(array.max()) >= self.vocab_size):
             raise value_error(where, "ids", f"values in [{int(array.min())}, {int(array.max())}]",
                               f"ids in [0, vocab_size={self.vocab_size})")
-        return Tensor._from_array(self.embedding_table._read()[array])
+        return Tensor._wrap(self.embedding_table._read()[array])
 
     def extend_repr(self) -> str:
         return (f"vocab_size={self.vocab_size}, embedding_size={self.embedding_size}, "
@@ -162,16 +164,37 @@ class Dropout(Cell[Tensor]):
         array = x._read()
         if not (x.dtype.is_floating_point and array.dtype.kind == "f"):
             raise type_error("Dropout", "x", x, f"a float16/32/64 tensor, not {x.dtype}")
-        xp = _backend.get_array_module(array)
         work = np.dtype(np.float64) if array.dtype == np.float64 else np.dtype(np.float32)
         u = _random.uniform(self._key, tuple(array.shape), work, stream=next(self._calls))
-        kept = u >= self.p
-        # Scaled in float64 and rounded once, so a kept value is x / keep_prob correctly rounded.
-        out = xp.where(kept, array.astype(np.float64) / self.keep_prob, 0)
-        return Tensor._from_array(out.astype(array.dtype))
+        # The one dropout formula (ops.Dropout's too): kept values x / keep_prob, rounded once.
+        return Tensor._wrap(_array_ops.dropout.dropout(array, u, self.p)[0])
 
     def extend_repr(self) -> str:
         return f"p={self.p}"
 
 
-__all__ = ["Dropout", "Embedding", "Flatten"]
+class ParameterUpdate(Cell[Tensor]):
+    """Cell that writes its input into ``param`` (``nn.ParameterUpdate``).
+
+    Calling it with a Tensor of the parameter's shape assigns the value in place and
+    returns a Tensor of the parameter's updated data. That Tensor shares the buffer the
+    parameter holds at the time: later in-place writes (``Assign``, another
+    ``ParameterUpdate``) show in it, but ``set_data`` gives the parameter a new buffer,
+    after which the returned Tensor keeps the values it had.
+
+    Raises:
+        TypeError: If ``param`` is not a Parameter.
+    """
+
+    def __init__(self, param: Parameter) -> None:
+        super().__init__(auto_prefix=False)
+        if not isinstance(param, Parameter):
+            raise type_error("ParameterUpdate", "param", param, "a Parameter")
+        object.__setattr__(self, "_target", param)
+
+    def construct(self, x: Any) -> Tensor:
+        updated = Assign()(self._target, x)
+        return Tensor._wrap(updated._read())
+
+
+__all__ = ["Dropout", "Embedding", "Flatten", "ParameterUpdate"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._dtype import DType
@@ -17,14 +17,10 @@ if TYPE_CHECKING:
     from ._cell import Cell
 
 
-def _has_parameters(value: Any) -> bool:
-    """True for a Cell that holds parameters (anywhere in its tree)."""
-    from ._cell import Cell  # imported late: _cell imports this module
-    return isinstance(value, Cell) and next(value.get_parameters(), None) is not None
-
-
-def check_attribute_value(cell: Any, name: str, value: Any, reserved: frozenset[str]) -> None:
-    """Refuse, before anything changes, attributes that would silently misbehave.
+def check_attribute_value(cell: Any, name: str, value: Any, reserved: frozenset[str],
+                          holds_parameters: Callable[[Any], bool]) -> None:
+    """Refuse, before anything changes, attributes that would silently misbehave
+    (``holds_parameters(v)``: whether ``v`` is a cell with parameters).
 
     Raises:
         ValueError: If ``name`` is a Cell method or property (``construct``, ``cells``...):
@@ -38,13 +34,13 @@ def check_attribute_value(cell: Any, name: str, value: Any, reserved: frozenset[
         raise ValueError(f"{where}: an attribute cannot be named {name!r}: that is a Cell "
                          f"method, which the attribute would hide; choose another name.")
     if isinstance(value, (list, tuple)) and not isinstance(value, Parameter):
-        if any(_has_parameters(v) for v in value):
+        if any(holds_parameters(v) for v in value):
             raise type_error(f"{where}.{name}", "value", value,
                              "a cell container, not a plain list or tuple of cells with "
                              "parameters: use "
                              "nn.CellList([...]) (or nn.SequentialCell) so that their "
                              "parameters are registered")
-    elif isinstance(value, Mapping) and any(_has_parameters(v) for v in value.values()):
+    elif isinstance(value, Mapping) and any(holds_parameters(v) for v in value.values()):
         raise type_error(f"{where}.{name}", "value", value,
                          "a cell container, not a dict of cells with parameters: use "
                          "nn.CellDict({...}) so "
@@ -73,9 +69,10 @@ def cast_inputs(inputs: tuple[Any, ...], dtype: DType) -> tuple[Any, ...]:
 _printing = threading.local()
 
 
-def safe_repr(cell: Cell) -> str:
-    """``Net<\\n  (child): Child<...>\\n  >``; a cell already being printed (a cycle made
-    behind the API's back) prints as ``<cycle>`` instead of recursing."""
+def safe_repr(cell: Cell, children: Iterable[tuple[str, Any]]) -> str:
+    """``Net<\\n  (child): Child<...>\\n  >`` for ``cell`` and its ``(key, child)`` pairs; a
+    cell already being printed (a cycle made behind the API's back) prints as
+    ``<cycle>`` instead of recursing."""
     active = getattr(_printing, "ids", None)
     if active is None:
         active = _printing.ids = set()
@@ -84,11 +81,11 @@ def safe_repr(cell: Cell) -> str:
     active.add(id(cell))
     try:
         head = f"{type(cell).__name__}<{cell.extend_repr()}>"
-        children = cell.__dict__.get("_cells") or {}
+        children = list(children)
         if not children:
             return head
         lines = [head[:-1] + "\n"]
-        for name, child in children.items():
+        for name, child in children:
             body = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name}): {body}\n")
         return "".join(lines) + "  >"

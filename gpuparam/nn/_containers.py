@@ -35,18 +35,29 @@ def _check_index(where: str, index: Any, length: int, insert: bool = False) -> i
     return value % length if length and value < 0 else value
 
 
+def _pair(where: str, position: int, item: Any) -> tuple[Any, Any]:
+    """Element ``position`` of an iterable of pairs, as a ``(name, cell)`` tuple."""
+    if isinstance(item, (str, bytes)) or not isinstance(item, Iterable):
+        raise type_error(where, f"cells[{position}]", item, "a (name, cell) pair")
+    pair = tuple(item)
+    if len(pair) != 2:
+        raise ValueError(f"{where}: `cells[{position}]` must be a (name, cell) pair, got "
+                         f"{len(pair)} items.")
+    return pair[0], pair[1]
+
+
 class _Container(Cell):
     """Keyed children with MindSpore's renaming; ``_dynamic`` keys follow positions."""
 
     def __init__(self, auto_prefix: bool = True) -> None:
         super().__init__(auto_prefix)
-        object.__setattr__(self, "_dynamic", [])
+        self._dynamic: list[bool] = []  # per child: is its key its position?
 
     def _prefix(self) -> str:
         """The prefix of the children's parameter names (MindSpore's
         ``_get_prefix_and_index``): read from the first parameter, '' if it does not
         end with its path in this container."""
-        for key, cell in self.__dict__["_cells"].items():
+        for key, cell in self._registry.children.items():
             for path, param in cell.parameters_and_names():
                 tail = f"{key}.{path}"
                 name = param.name
@@ -56,36 +67,38 @@ class _Container(Cell):
         return ""
 
     def _put(self, key: str, cell: Cell, dynamic: bool) -> None:
-        prefix = self._prefix() + key + "." if self.__dict__["_auto_prefix"] else None
-        replacing = key in self.__dict__["_cells"]
-        self._set_children([(key, cell, prefix)], keep=True)
+        registry = self._registry
+        prefix = self._prefix() + key + "." if registry.auto_prefix else None
+        replacing = registry.holds_child(key)
+        registry.set_children([(key, cell, prefix)], keep=True)
         if not replacing:
-            self.__dict__["_dynamic"].append(dynamic)
+            self._dynamic.append(dynamic)
 
     def _reset(self, items: list[tuple[str | None, Cell, bool]]) -> None:
         """Make ``items`` (old key or None, cell, dynamic) the children, in order;
         dynamic ones are keyed by position, and any child whose key changes (or that is
         new) has its parameters renamed."""
+        registry = self._registry
         prefix = self._prefix()
-        current = {id(cell): key for key, cell in self.__dict__["_cells"].items()}
+        current = {id(cell): key for key, cell in registry.children.items()}
         entries = []
         for position, (old_key, cell, dynamic) in enumerate(items):
             key = str(position) if dynamic else old_key
             assert key is not None
-            rename = self.__dict__["_auto_prefix"] and current.get(id(cell)) != key
+            rename = registry.auto_prefix and current.get(id(cell)) != key
             entries.append((key, cell, prefix + key + "." if rename else None))
-        self._set_children(entries, keep=False)
-        self.__dict__["_dynamic"][:] = [dynamic for _, _, dynamic in items]
+        registry.set_children(entries, keep=False)
+        self._dynamic[:] = [dynamic for _, _, dynamic in items]
 
     def _items(self) -> list[tuple[str | None, Cell, bool]]:
         return [(key, cell, dynamic) for (key, cell), dynamic
-                in zip(self.__dict__["_cells"].items(), self.__dict__["_dynamic"])]
+                in zip(self._registry.children.items(), self._dynamic)]
 
     def __len__(self) -> int:
-        return len(self.__dict__["_cells"])
+        return len(self._registry.children)
 
     def __iter__(self) -> Iterator[Cell]:
-        return iter(list(self.__dict__["_cells"].values()))
+        return iter(list(self._registry.children.values()))
 
     def _delete(self, index: Any) -> None:
         where = f"{type(self).__name__}.__delitem__"
@@ -106,15 +119,14 @@ class _Container(Cell):
 
     def _get(self, index: Any) -> Any:
         where = f"{type(self).__name__}.__getitem__"
-        cells = list(self.__dict__["_cells"].values())
+        children = self._registry.children
+        cells = list(children.values())
         if isinstance(index, slice):
             part = type(self).__new__(type(self))
-            _Container.__init__(part, self.__dict__["_auto_prefix"])
-            keys = list(self.__dict__["_cells"])[index]
-            dynamic = self.__dict__["_dynamic"]
-            part._set_children([(k, self.__dict__["_cells"][k], None) for k in keys], keep=False)
-            part.__dict__["_dynamic"][:] = [dynamic[list(self.__dict__["_cells"]).index(k)]
-                                            for k in keys]
+            _Container.__init__(part, self._registry.auto_prefix)
+            chosen = list(zip(children, self._dynamic))[index]
+            part._registry.set_children([(k, children[k], None) for k, _ in chosen], keep=False)
+            part._dynamic[:] = [dynamic for _, dynamic in chosen]
             return part
         return cells[_check_index(where, index, len(cells))]
 
@@ -123,7 +135,7 @@ class _Container(Cell):
         _check_cell(where, "cell", cell)
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise type_error(where, "index", index, "an int")
-        keys = list(self.__dict__["_cells"])
+        keys = list(self._registry.children)
         self._put(keys[_check_index(where, index, len(keys), insert=False)], cell, True)
 
 
@@ -182,7 +194,7 @@ class SequentialCell(_Container):
 
     def construct(self, x: Any) -> Any:
         """Call each cell on the output of the one before."""
-        for cell in self.__dict__["_cells"].values():
+        for cell in self._registry.children.values():
             x = cell(x)
         return x
 
@@ -249,7 +261,8 @@ class CellDict(_Container):
     """Cells by name, as ``mindspore.nn.CellDict``; parameters are named ``key.path``.
 
     Args:
-        args: A mapping of names to cells, or an iterable of ``(name, cell)`` pairs.
+        args: A mapping of names to cells, or an iterable of ``(name, cell)`` pairs
+            (tuples, lists, any two-item iterable).
 
     Example:
         >>> from gpuparam import nn
@@ -273,7 +286,7 @@ class CellDict(_Container):
         return key
 
     def __getitem__(self, key: str) -> Cell:
-        cells = self.__dict__["_cells"]
+        cells = self._registry.children
         if key not in cells:
             raise KeyError(key)
         return cells[key]
@@ -286,22 +299,22 @@ class CellDict(_Container):
         self.pop(key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.__dict__["_cells"]
+        return key in self._registry.children
 
     def __iter__(self) -> Iterator[str]:  # type: ignore[override]
-        return iter(list(self.__dict__["_cells"]))
+        return iter(list(self._registry.children))
 
     def keys(self) -> list[str]:
         """The names, in insertion order."""
-        return list(self.__dict__["_cells"])
+        return list(self._registry.children)
 
     def values(self) -> list[Cell]:
         """The cells, in insertion order."""
-        return list(self.__dict__["_cells"].values())
+        return list(self._registry.children.values())
 
     def items(self) -> list[tuple[str, Cell]]:
         """``(name, cell)`` pairs, in insertion order."""
-        return list(self.__dict__["_cells"].items())
+        return list(self._registry.children.items())
 
     def pop(self, key: str) -> Cell:
         """Remove the cell named ``key`` and return it."""
@@ -314,13 +327,25 @@ class CellDict(_Container):
         self._reset([])
 
     def update(self, cells: Any) -> None:
-        """Add or replace cells from a mapping or an iterable of ``(name, cell)`` pairs."""
-        pairs = list(cells.items()) if isinstance(cells, (Mapping, CellDict)) else list(cells)
-        for pair in pairs:
-            if not isinstance(pair, tuple) or len(pair) != 2:
-                raise type_error("CellDict.update", "cells", pair, "(name, cell) pairs")
-            self._key("CellDict.update", pair[0])
-            _check_cell("CellDict.update", "cells", pair[1])
+        """Add or replace cells from a mapping or an iterable of ``(name, cell)`` pairs
+        (any two-item iterable, as ``dict()`` and MindSpore take). Everything is checked
+        before any cell is added.
+
+        Raises:
+            TypeError: If ``cells`` is neither, an element is not iterable, a name is
+                not a str or a value not a Cell.
+            ValueError: If an element does not have two items, or a name is not usable.
+        """
+        where = "CellDict.update"
+        if isinstance(cells, (Mapping, CellDict)):
+            pairs = list(cells.items())
+        elif isinstance(cells, Iterable) and not isinstance(cells, (str, bytes)):
+            pairs = [_pair(where, i, item) for i, item in enumerate(cells)]
+        else:
+            raise type_error(where, "cells", cells, "a mapping or an iterable of (name, cell) pairs")
+        for key, cell in pairs:
+            self._key(where, key)
+            _check_cell(where, "cells", cell)
         for key, cell in pairs:
             self[key] = cell
 

@@ -1,4 +1,5 @@
-"""The dtype rules every layer applies to its input (docs/layers.md, "Result dtypes").
+"""The dtype rules every layer applies to its input (docs/layers.md, "Result dtypes"),
+and the arguments that Dense and the convolutions check alike.
 
 A layer computes in the dtype of its parameters (``dtype=`` at construction, Float32 by
 default) and returns that dtype:
@@ -17,7 +18,7 @@ from typing import Any
 
 from .._backend import Array
 from .._dtype import DType, to_dtype
-from .._errors import type_error
+from .._errors import check_bool, check_int, type_error
 from .._tensor import Tensor
 
 
@@ -50,4 +51,13 @@ def layer_dtype(where: str, dtype: Any) -> DType:
     return checked
 
 
-__all__ = ["layer_dtype", "layer_input"]
+def channel_args(where: str, in_channels: Any, out_channels: Any, has_bias: Any,
+                 dtype: Any) -> tuple[DType, int, int, bool]:
+    """Check ``dtype``, ``in_channels``, ``out_channels`` (ints >= 1) and ``has_bias``,
+    in that order, as Dense and the convolution layers take them."""
+    return (layer_dtype(where, dtype), check_int(where, "in_channels", in_channels, minimum=1),
+            check_int(where, "out_channels", out_channels, minimum=1),
+            check_bool(where, "has_bias", has_bias))
+
+
+__all__ = ["channel_args", "layer_dtype", "layer_input"]

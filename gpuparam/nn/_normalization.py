@@ -17,10 +17,10 @@ from .._backend import Array
 from .._dtype import float32
 from .._errors import check_bool, check_int, check_real, type_error, value_error
 from .._tensor import Tensor
-from ..ops._primitives import Assign
+from ..ops import Assign
 from ._cell import Cell
 from ._inputs import layer_dtype, layer_input
-from ._layers import _make_parameter
+from ._weights import make_parameter
 
 
 def _work_dtype(array: Array) -> np.dtype:
@@ -54,15 +54,15 @@ class _BatchNorm(Cell[Tensor]):
             raise value_error(where, "data_format", data_format, "'NCHW'")
         self.dtype = layer_dtype(where, dtype)
         shape = (self.num_features,)
-        self.gamma = _make_parameter(where, "gamma_init", gamma_init, None, shape, self.dtype,
-                                     name="gamma", requires_grad=affine)
-        self.beta = _make_parameter(where, "beta_init", beta_init, None, shape, self.dtype,
-                                    name="beta", requires_grad=affine)
-        self.moving_mean = _make_parameter(where, "moving_mean_init", moving_mean_init, None,
-                                           shape, self.dtype, name="mean", requires_grad=False)
-        self.moving_variance = _make_parameter(where, "moving_var_init", moving_var_init, None,
-                                               shape, self.dtype, name="variance",
-                                               requires_grad=False)
+        self.gamma = make_parameter(where, "gamma_init", gamma_init, None, shape, self.dtype,
+                                    name="gamma", requires_grad=affine)
+        self.beta = make_parameter(where, "beta_init", beta_init, None, shape, self.dtype,
+                                   name="beta", requires_grad=affine)
+        self.moving_mean = make_parameter(where, "moving_mean_init", moving_mean_init, None,
+                                          shape, self.dtype, name="mean", requires_grad=False)
+        self.moving_variance = make_parameter(where, "moving_var_init", moving_var_init, None,
+                                              shape, self.dtype, name="variance",
+                                              requires_grad=False)
 
     def _uses_batch_statistics(self) -> bool:
         if self.use_batch_statistics is not None:
@@ -94,15 +94,15 @@ class _BatchNorm(Cell[Tensor]):
             new_var = (m * self.moving_variance._read().astype(work)
                        + (1 - m) * var * (count / (count - 1)))
             target = self.moving_mean.dtype.numpy_dtype
-            Assign()(self.moving_mean, Tensor._from_array(new_mean.astype(target)))
-            Assign()(self.moving_variance, Tensor._from_array(new_var.astype(target)))
+            Assign()(self.moving_mean, Tensor._wrap(new_mean.astype(target)))
+            Assign()(self.moving_variance, Tensor._wrap(new_var.astype(target)))
         else:
             mean = self.moving_mean._read().astype(work)
             var = self.moving_variance._read().astype(work)
         scale = self.gamma._read().astype(work) / xp.sqrt(var + self.eps)
         shift = self.beta._read().astype(work) - mean * scale
         out = wide * scale.reshape(view) + shift.reshape(view)
-        return Tensor._from_array(out.astype(array.dtype, copy=False))
+        return Tensor._wrap(out.astype(array.dtype, copy=False))
 
     def extend_repr(self) -> str:
         return (f"num_features={self.num_features}, eps={self.eps}, momentum={self.momentum}, "
@@ -202,10 +202,10 @@ class LayerNorm(Cell[Tensor]):
         self.begin_params_axis = check_int(where, "begin_params_axis", begin_params_axis)
         self.epsilon = check_real(where, "epsilon", epsilon, positive=True)
         self.dtype = layer_dtype(where, dtype)
-        self.gamma = _make_parameter(where, "gamma_init", gamma_init, None,
-                                     self.normalized_shape, self.dtype, name="gamma")
-        self.beta = _make_parameter(where, "beta_init", beta_init, None,
-                                    self.normalized_shape, self.dtype, name="beta")
+        self.gamma = make_parameter(where, "gamma_init", gamma_init, None,
+                                    self.normalized_shape, self.dtype, name="gamma")
+        self.beta = make_parameter(where, "beta_init", beta_init, None,
+                                   self.normalized_shape, self.dtype, name="beta")
 
     def construct(self, x: Tensor) -> Tensor:
         where = "LayerNorm"
@@ -228,7 +228,7 @@ class LayerNorm(Cell[Tensor]):
         var = wide.var(axis=axes, keepdims=True)
         out = (wide - mean) / xp.sqrt(var + self.epsilon)
         out = out * self.gamma._read().astype(work) + self.beta._read().astype(work)
-        return Tensor._from_array(out.astype(array.dtype, copy=False))
+        return Tensor._wrap(out.astype(array.dtype, copy=False))
 
     def extend_repr(self) -> str:
         return (f"normalized_shape={self.normalized_shape}, begin_norm_axis="

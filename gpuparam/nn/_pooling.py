@@ -17,8 +17,7 @@ from .. import _backend
 from .._backend import Array
 from .._errors import check_bool, check_choice, type_error, value_error
 from .._tensor import Tensor
-from ..ops._conv_geometry import _pad_values, output_size, same_padding
-from ..ops._primitives import _spatial_tuple
+from ..ops.seam import output_size, pad_values, same_padding, spatial_tuple
 from ._cell import Cell
 
 
@@ -30,13 +29,13 @@ class _Pool2d(Cell[Tensor]):
                  data_format: str = "NCHW") -> None:
         super().__init__()
         where = type(self).__name__
-        self.kernel_size = _spatial_tuple(where, "kernel_size", kernel_size, 2)
-        self.stride = _spatial_tuple(where, "stride", stride, 2)
-        self.dilation = _spatial_tuple(where, "dilation", dilation, 2)
+        self.kernel_size = spatial_tuple(where, "kernel_size", kernel_size, 2)
+        self.stride = spatial_tuple(where, "stride", stride, 2)
+        self.dilation = spatial_tuple(where, "dilation", dilation, 2)
         if isinstance(pad_mode, str):
             pad_mode = pad_mode.lower()
         self.pad_mode = check_choice(where, "pad_mode", pad_mode, ("valid", "same", "pad"))
-        values = _pad_values(where, "padding", padding, 2)
+        values = pad_values(where, "padding", padding, 2)
         if self.pad_mode != "pad" and any(values):
             raise value_error(where, "padding", padding,
                               f"0 when pad_mode is {pad_mode!r} (padding needs pad_mode='pad')")
@@ -136,7 +135,7 @@ class MaxPool2d(_Pool2d):
         out = views[0].copy()
         for view in views[1:]:
             xp.maximum(out, view, out=out)
-        return Tensor._from_array(out)
+        return Tensor._wrap(out)
 
 
 class AvgPool2d(_Pool2d):
@@ -182,13 +181,13 @@ class AvgPool2d(_Pool2d):
         if any(pads) and (self.pad_mode == "same" or not self.count_include_pad):
             # Count the real (unpadded) elements of each window from a padded mask.
             spatial = x.shape[2:]
-            mask = Tensor._from_array(xp.ones((1, 1, *spatial), dtype=work))
+            mask = Tensor._wrap(xp.ones((1, 1, *spatial), dtype=work))
             _, mask_views, _ = self._windows(mask, 0)
             count = sum(mask_views[1:], mask_views[0].copy())
             total /= count
         else:
             total /= self.kernel_size[0] * self.kernel_size[1]
-        return Tensor._from_array(total.astype(views[0].dtype))
+        return Tensor._wrap(total.astype(views[0].dtype))
 
 
 __all__ = ["AvgPool2d", "MaxPool2d"]

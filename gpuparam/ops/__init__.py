@@ -40,6 +40,117 @@ __all__ += ["Cast", "Div", "Exp", "Log", "Neg", "OnesLike", "RealDiv", "ReLU", "
             "mul", "neg", "ones_like", "operations", "relu", "reshape", "shape", "sigmoid",
             "sqrt", "square", "sub", "tanh", "transpose", "zeros_like"]
 
+# ---- nnfunc (issue 18): nn functions, losses, pooling/resize/detection, graph helpers ----
+from . import composite as composite, function as function, primitive as primitive  # noqa: E402
+from ._activations import (LogSoftmax as LogSoftmax, Softmax as Softmax,  # noqa: E402
+                           Softplus as Softplus, gelu as gelu, log_softmax as log_softmax,
+                           silu as silu, softmax as softmax, softplus as softplus)
+from ._boxes import (BoundingBoxDecode as BoundingBoxDecode,  # noqa: E402
+                     BoundingBoxEncode as BoundingBoxEncode, CheckValid as CheckValid,
+                     IOU as IOU, NMSWithMask as NMSWithMask,
+                     RandomChoiceWithMask as RandomChoiceWithMask)
+from ._collective import AllReduce as AllReduce  # noqa: E402
+from ._graph import (HyperMap as HyperMap, Map as Map,  # noqa: E402
+                     MultitypeFuncGraph as MultitypeFuncGraph, add_flags as add_flags,
+                     jit as jit, partial as partial, stop_gradient as stop_gradient)
+from ._losses import (BinaryCrossEntropy as BinaryCrossEntropy,  # noqa: E402
+                      SigmoidCrossEntropyWithLogits as SigmoidCrossEntropyWithLogits,
+                      SmoothL1Loss as SmoothL1Loss,
+                      SoftmaxCrossEntropyWithLogits as SoftmaxCrossEntropyWithLogits,
+                      binary_cross_entropy as binary_cross_entropy,
+                      binary_cross_entropy_with_logits as binary_cross_entropy_with_logits,
+                      cross_entropy as cross_entropy, l1_loss as l1_loss, mse_loss as mse_loss,
+                      smooth_l1_loss as smooth_l1_loss)
+from ._nn_functions import (BiasAdd as BiasAdd,  # noqa: E402
+                            Conv2DBackpropInput as Conv2DBackpropInput, Dropout as Dropout,
+                            L2Normalize as L2Normalize, LayerNorm as LayerNorm, Pad as Pad,
+                            bias_add as bias_add, conv2d as conv2d, dense as dense,
+                            dropout as dropout, pad as pad)
+from ._pooling import (AdaptiveAvgPool2D as AdaptiveAvgPool2D, AvgPool as AvgPool,  # noqa: E402
+                       MaxPool as MaxPool, MaxPool3D as MaxPool3D,
+                       MaxPoolWithArgmax as MaxPoolWithArgmax)
+from ._recurrent import DynamicRNN as DynamicRNN, LSTM as LSTM  # noqa: E402
+from ._resize import (CropAndResize as CropAndResize, DepthToSpace as DepthToSpace,  # noqa: E402
+                      ResizeBilinear as ResizeBilinear,
+                      ResizeNearestNeighbor as ResizeNearestNeighbor, ROIAlign as ROIAlign,
+                      interpolate as interpolate)
+from ._training_only import (FloatStatus as FloatStatus,  # noqa: E402
+                             GradOperation as GradOperation,
+                             NPUAllocFloatStatus as NPUAllocFloatStatus,
+                             NPUClearFloatStatus as NPUClearFloatStatus,
+                             NPUGetFloatStatus as NPUGetFloatStatus,
+                             ScalarSummary as ScalarSummary,
+                             clip_by_global_norm as clip_by_global_norm)
+from .primitive import (Primitive as Primitive, PrimitiveWithCheck as PrimitiveWithCheck,  # noqa: E402
+                        PrimitiveWithInfer as PrimitiveWithInfer, constexpr as constexpr,
+                        prim_attr_register as prim_attr_register)
+
+__all__ += ["AllReduce", "BinaryCrossEntropy", "FloatStatus", "GradOperation", "HyperMap",
+            "LogSoftmax", "Map", "MultitypeFuncGraph", "NPUAllocFloatStatus",
+            "NPUClearFloatStatus", "NPUGetFloatStatus", "Primitive", "PrimitiveWithCheck",
+            "PrimitiveWithInfer", "ScalarSummary", "SigmoidCrossEntropyWithLogits",
+            "SmoothL1Loss", "Softmax", "SoftmaxCrossEntropyWithLogits", "Softplus",
+            "add_flags", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+            "clip_by_global_norm", "composite", "constexpr", "cross_entropy", "function",
+            "gelu", "jit", "l1_loss", "log_softmax", "mse_loss", "partial",
+            "prim_attr_register", "primitive", "silu", "smooth_l1_loss", "softmax",
+            "softplus", "stop_gradient"]
+__all__ += ["AdaptiveAvgPool2D", "AvgPool", "BiasAdd", "BoundingBoxDecode", "BoundingBoxEncode",
+            "CheckValid", "Conv2DBackpropInput", "CropAndResize", "DepthToSpace", "Dropout",
+            "DynamicRNN", "IOU", "L2Normalize", "LSTM", "LayerNorm", "MaxPool", "MaxPool3D",
+            "MaxPoolWithArgmax", "NMSWithMask", "Pad", "ROIAlign", "RandomChoiceWithMask",
+            "ResizeBilinear", "ResizeNearestNeighbor", "bias_add", "conv2d", "dense", "dropout",
+            "interpolate", "pad"]
+# ---- end nnfunc ---------------------------------------------------------------------------
+
+
+# ops-a (issue 18): creation, joins/splits, shapes, indexing, sorting --------------------
+from ._creation import (Eye as Eye, Fill as Fill, LinSpace as LinSpace,  # noqa: E402
+                        Meshgrid as Meshgrid, OneHot as OneHot, Ones as Ones,
+                        ScalarCast as ScalarCast, ScalarToTensor as ScalarToTensor,
+                        TupleToArray as TupleToArray, Zeros as Zeros, arange as arange,
+                        eye as eye, fill as fill, full as full, full_like as full_like,
+                        linspace as linspace, make_range as make_range, meshgrid as meshgrid,
+                        one_hot as one_hot, ones as ones, range as range,
+                        scalar_to_tensor as scalar_to_tensor, tril as tril, triu as triu,
+                        tuple_to_array as tuple_to_array, zeros as zeros)
+from ._indexing import (Gather as Gather, GatherD as GatherD, GatherNd as GatherNd,  # noqa: E402
+                        ScatterNd as ScatterNd, ScatterNdUpdate as ScatterNdUpdate,
+                        Select as Select, gather as gather, gather_elements as gather_elements,
+                        masked_fill as masked_fill, nonzero as nonzero, select as select,
+                        where as where)
+from ._joins import (Concat as Concat, Split as Split, Stack as Stack,  # noqa: E402
+                     Unstack as Unstack, cat as cat, chunk as chunk, concat as concat,
+                     split as split, stack as stack, tensor_split as tensor_split)
+from ._shape_ops import (BroadcastTo as BroadcastTo, ExpandDims as ExpandDims,  # noqa: E402
+                         Flatten as Flatten, Identity as Identity,
+                         ReverseSequence as ReverseSequence, ReverseV2 as ReverseV2,
+                         Slice as Slice, Squeeze as Squeeze, StridedSlice as StridedSlice,
+                         Tile as Tile, broadcast_to as broadcast_to, expand_dims as expand_dims,
+                         flatten as flatten, identity as identity,
+                         repeat_elements as repeat_elements,
+                         repeat_interleave as repeat_interleave, roll as roll,
+                         squeeze as squeeze, swapaxes as swapaxes, tile as tile,
+                         unfold as unfold)
+from ._sorting import (ArgMaxWithValue as ArgMaxWithValue,  # noqa: E402
+                       ArgMinWithValue as ArgMinWithValue, Argmax as Argmax, Sort as Sort,
+                       TopK as TopK, argmax as argmax, topk as topk,
+                       unique_consecutive as unique_consecutive)
+
+__all__ += ["ArgMaxWithValue", "ArgMinWithValue", "Argmax", "BroadcastTo", "Concat",
+            "ExpandDims", "Eye", "Fill", "Flatten", "Gather", "GatherD", "GatherNd", "Identity",
+            "LinSpace", "Meshgrid", "OneHot", "Ones", "ReverseSequence", "ReverseV2",
+            "ScalarCast", "ScalarToTensor", "ScatterNd", "ScatterNdUpdate", "Select", "Slice",
+            "Sort", "Split", "Squeeze", "Stack", "StridedSlice", "Tile", "TopK", "TupleToArray",
+            "Unstack", "Zeros", "arange", "argmax", "broadcast_to", "cat", "chunk", "concat",
+            "expand_dims", "eye", "fill", "flatten", "full", "full_like", "gather",
+            "gather_elements", "identity", "linspace", "make_range", "masked_fill", "meshgrid",
+            "nonzero", "one_hot", "ones", "range", "repeat_elements", "repeat_interleave",
+            "roll", "scalar_to_tensor", "select", "split", "squeeze", "stack", "swapaxes",
+            "tensor_split", "tile", "topk", "tril", "triu", "tuple_to_array", "unfold",
+            "unique_consecutive", "where", "zeros"]
+# ----------------------------------------------------------------------- end of ops-a
+
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.

@@ -8,6 +8,11 @@ CuPy stream with a workspace taken from CuPy's memory pool.
 ``cudnn`` is optional and imported lazily, here only; without it (or without a GPU)
 :func:`cudnn_unavailable_reason` says why and nothing raises at import. This module never
 imports CuPy: it uses the array module of its inputs.
+
+The frontend ``dlopen``s libcudart by soname, which neither CuPy 14 nor the cuDNN wheels
+load; the import preloads it (``_backend.libraries.cudart``). Where it cannot be loaded,
+or a build still reports it missing, cuDNN is unavailable from then on, with that reason
+(``cudnn_unavailable_reason``, ``python -m gpuparam``): never a per-call GEMM fallback.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from .. import _backend
+from .. import _backend, context
+from .._backend import libraries as _libraries
 from ._conv_geometry import ConvGeometry, geometry_summary
 
 _LOG = logging.getLogger(__name__)
@@ -49,8 +55,22 @@ class CudnnUnsupported(RuntimeError):
     """cuDNN cannot run this configuration; ``str(exc)`` says why."""
 
 
+# Set once a graph build reports libcudart missing despite the preload: cuDNN is then
+# unusable in this process, and every later call says why at once.
+_runtime_missing: list[str] = []
+
+
+def _cudart_missing(detail: str | None) -> str:
+    return ("the cuDNN frontend needs the CUDA runtime, which it loads by soname (dlopen "
+            f"libcudart.so.13 or .12): {detail}. Install nvidia-cuda-runtime (pip), or put "
+            "the folder that holds libcudart.so.13 (or .12) on LD_LIBRARY_PATH")
+
+
 @functools.cache
 def _import_cudnn() -> tuple[ModuleType | None, str | None]:
+    # Before the frontend can look for it, the CUDA runtime it dlopens is loaded (if it can
+    # be: whether it was is _runtime_reason's question).
+    cudart = _libraries.cudart()
     # Warnings at import (a deprecation, a duplicate library) are not failures: under
     # pytest's `filterwarnings = error` they would otherwise read as "no cuDNN".
     with warnings.catch_warnings(record=True) as caught:
@@ -66,8 +86,25 @@ def _import_cudnn() -> tuple[ModuleType | None, str | None]:
             return None, f"the cuDNN library cannot be loaded ({type(exc).__name__}: {exc})"
     for warning in caught:
         _LOG.info("importing the cuDNN frontend warned: %s", warning.message)
-    _LOG.debug("cuDNN frontend %s, backend %s", getattr(cudnn, "__version__", "?"), version)
+    _LOG.debug("cuDNN frontend %s, backend %s; %s from %s (%s)",
+               getattr(cudnn, "__version__", "?"), version, cudart.name, cudart.path, cudart.via)
     return cudnn, None
+
+
+@functools.cache
+def _preload_reason() -> str | None:
+    cudart = _libraries.cudart()
+    if cudart.loaded:
+        return None
+    reason = _cudart_missing(cudart.reason())
+    # The frontend is installed (this runs after it imported), so cuDNN was wanted: say so.
+    _LOG.warning("%s; convolutions run on GEMM", reason)
+    return reason
+
+
+def _runtime_reason() -> str | None:
+    """Why the frontend cannot reach libcudart: the preload failed, or a build said so."""
+    return _preload_reason() or (_runtime_missing[0] if _runtime_missing else None)
 
 
 def cudnn_unavailable_reason(x: Any = None) -> str | None:
@@ -80,7 +117,7 @@ def cudnn_unavailable_reason(x: Any = None) -> str | None:
     gpu_reason = _backend.gpu_unavailable_reason()
     if gpu_reason is not None:
         return gpu_reason
-    return _import_cudnn()[1]
+    return _import_cudnn()[1] or _runtime_reason()
 
 
 def cudnn_available(x: Any = None) -> bool:
@@ -225,7 +262,7 @@ def _plan_for(xp: ModuleType, cudnn: ModuleType, geom: ConvGeometry, device_id: 
     x_shape = (geom.batch, geom.in_channels,
                *(n + b + a for n, (b, a) in zip(geom.input_spatial, extra)))
     w_shape = (geom.out_channels, geom.in_channels // geom.groups, *geom.kernel)
-    allow_tf32 = geom.dtype.name == "float32" and _backend.conv_allow_tf32()
+    allow_tf32 = geom.dtype.name == "float32" and context.conv_allow_tf32()
     # The batch size is part of the key: a new one builds a new graph (see convolution.md).
     key = (device_id, x_shape, w_shape, geom.dtype.name, symmetric, geom.stride, geom.dilation,
            allow_tf32)
@@ -247,6 +284,13 @@ def _plan_for(xp: ModuleType, cudnn: ModuleType, geom: ConvGeometry, device_id: 
         entry: _Plan | str = _Plan(graph, x_t, w_t, y_t, handle_lock, extra)
     except Exception as exc:  # cudnnGraphNotSupportedError, RuntimeError, TypeError, ...
         reason = f"cuDNN rejected {geometry_summary(geom)}: {type(exc).__name__}: {exc}"
+        if "libcudart" in str(exc):  # the preload did not reach the frontend: say so, once
+            with _lock:
+                if not _runtime_missing:
+                    _runtime_missing.append(_cudart_missing(f"{type(exc).__name__}: {exc}"))
+                    _LOG.error("%s; every convolution runs on GEMM from now on",
+                               _runtime_missing[0])
+            raise CudnnUnsupported(_runtime_missing[0]) from exc
         if not _not_supported(cudnn, exc):  # out of memory, a load failure: try again later
             _LOG.warning("%s; using the GEMM backend for this call", reason)
             raise CudnnUnsupported(reason) from exc

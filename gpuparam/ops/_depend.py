@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .. import _backend_streams
 from .._errors import type_error
 from .._tensor import Tensor
 
@@ -54,19 +53,10 @@ def depend(value: Any, *effects: Any) -> Any:
         True
     """
     targets = list(_tensors("depend", "value", value))
-    for effect in effects:  # check every input before materializing any effect
-        list(_tensors("depend", "effects", effect))
-    readies = []
-    for effect in effects:
-        for tensor in _tensors("depend", "effects", effect):
-            tensor._materialized()
-            readies.append(tensor._ready)
-            readies.extend(tensor._after)
+    # Every input is checked before any effect is materialized.
+    after = [tensor for effect in effects for tensor in _tensors("depend", "effects", effect)]
     for target in targets:
-        # Completed events are dropped, so repeated depends do not grow the list; locked,
-        # so two threads depending on one target cannot lose each other's events.
-        with target._lock:
-            target._after = _backend_streams.still_pending(target._after + readies)
+        target._depend_on(after)
     return value
 
 

@@ -7,13 +7,12 @@ the device that holds the data; ``ops.operations`` (``P``) and ``ops.functional`
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
-from .. import _backend
+from .. import _array_ops
 from .._dtype import to_dtype
-from .._errors import type_error, value_error
+from .._errors import type_error
 from .._tensor import Tensor
 
 
@@ -21,19 +20,6 @@ def _array(where: str, arg: str, x: Any) -> Any:
     if not isinstance(x, Tensor):
         raise type_error(where, arg, x, "a Tensor")
     return x._read()
-
-
-def _axes(where: str, axis: Any, ndim: int) -> tuple[int, ...] | None:
-    """MindSpore's ``axis``: an int, a tuple/list of ints, or ``()`` for every axis."""
-    if isinstance(axis, numbers.Integral) and not isinstance(axis, bool):
-        axis = (int(axis),)
-    if not isinstance(axis, (tuple, list)) or not all(
-            isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in axis):
-        raise type_error(where, "axis", axis, "an int or a tuple of ints")
-    for a in axis:
-        if not -ndim <= a < max(ndim, 1):
-            raise value_error(where, "axis", axis, f"axes in [{-ndim}, {ndim})")
-    return tuple(int(a) for a in axis) or None
 
 
 class Cast:
@@ -48,20 +34,18 @@ class Reshape:
     """``Reshape()(x, shape)``: ``x`` with a new shape (-1 infers one dimension)."""
 
     def __call__(self, x: Any, shape: Any) -> Tensor:
-        _array("Reshape", "x", x)
-        return x.reshape(tuple(shape) if isinstance(shape, list) else shape)
+        array = _array("Reshape", "x", x)
+        shape = tuple(shape) if isinstance(shape, list) else shape
+        return x._view(_array_ops.reshape(array, shape, where="Reshape"))
 
 
 class Transpose:
-    """``Transpose()(x, perm)``: ``x`` with its axes permuted."""
+    """``Transpose()(x, perm)``: ``x`` with its axes permuted, a view sharing its buffer
+    (as ``Tensor.transpose``)."""
 
     def __call__(self, x: Any, perm: Any) -> Tensor:
         array = _array("Transpose", "x", x)
-        if (not isinstance(perm, (tuple, list))
-                or sorted(int(p) % max(array.ndim, 1) for p in perm) != list(range(array.ndim))):
-            raise value_error("Transpose", "perm", perm,
-                              f"a permutation of the {array.ndim} axes of x")
-        return Tensor._from_array(array.transpose(tuple(perm)).copy())
+        return x._view(_array_ops.transpose(array, perm, where="Transpose", arg="perm"))
 
 
 class Shape:
@@ -73,27 +57,26 @@ class Shape:
         return x.shape
 
 
-def _unary(name: str, doc: str, fn: Callable[[Any, Any], Any]) -> type:
+def _unary(name: str, doc: str, fn: Callable[[Any], Any]) -> type:
+    """A primitive ``name()(x)`` that is ``fn`` (an array function) on ``x``'s data."""
     def call(self: Any, x: Any) -> Tensor:
-        array = _array(name, "x", x)
-        return Tensor._from_array(fn(_backend.get_array_module(array), array))
+        return x._wrap(fn(_array(name, "x", x)))
     return type(name, (), {"__call__": call, "__doc__": doc, "__module__": __name__})
 
 
-Neg = _unary("Neg", "``Neg()(x)``: ``-x``.", lambda xp, a: -a)
-Square = _unary("Square", "``Square()(x)``: ``x * x``.", lambda xp, a: a * a)
-Sqrt = _unary("Sqrt", "``Sqrt()(x)``: the square root of each element.", lambda xp, a: xp.sqrt(a))
-Exp = _unary("Exp", "``Exp()(x)``: ``e ** x`` for each element.", lambda xp, a: xp.exp(a))
-Log = _unary("Log", "``Log()(x)``: the natural logarithm of each element.", lambda xp, a: xp.log(a))
-ReLU = _unary("ReLU", "``ReLU()(x)``: ``max(x, 0)``.", lambda xp, a: xp.maximum(a, a.dtype.type(0)))
-Sigmoid = _unary("Sigmoid", "``Sigmoid()(x)``: ``1 / (1 + exp(-x))``.",
-                 lambda xp, a: (1 / (1 + xp.exp(-a))).astype(a.dtype))
+Neg = _unary("Neg", "``Neg()(x)``: ``-x``.", _array_ops.neg)
+Square = _unary("Square", "``Square()(x)``: ``x * x``.", _array_ops.square)
+Sqrt = _unary("Sqrt", "``Sqrt()(x)``: the square root of each element.", _array_ops.sqrt)
+Exp = _unary("Exp", "``Exp()(x)``: ``e ** x`` for each element.", _array_ops.exp)
+Log = _unary("Log", "``Log()(x)``: the natural logarithm of each element.", _array_ops.log)
+ReLU = _unary("ReLU", "``ReLU()(x)``: ``max(x, 0)``.", _array_ops.relu)
+Sigmoid = _unary("Sigmoid", "``Sigmoid()(x)``: ``1 / (1 + exp(-x))``.", _array_ops.sigmoid)
 Tanh = _unary("Tanh", "``Tanh()(x)``: the hyperbolic tangent of each element.",
-              lambda xp, a: xp.tanh(a))
+              _array_ops.tanh)
 ZerosLike = _unary("ZerosLike", "``ZerosLike()(x)``: zeros of ``x``'s shape and dtype.",
-                   lambda xp, a: xp.zeros_like(a))
+                   _array_ops.zeros_like)
 OnesLike = _unary("OnesLike", "``OnesLike()(x)``: ones of ``x``'s shape and dtype.",
-                  lambda xp, a: xp.ones_like(a))
+                  _array_ops.ones_like)
 
 
 class RealDiv:
@@ -118,10 +101,10 @@ class _Reduce:
 
     def __call__(self, x: Any, axis: Any = ()) -> Tensor:
         array = _array(self._name, "x", x)
-        axes = _axes(self._name, axis, array.ndim)
-        xp = _backend.get_array_module(array)
-        reduce = xp.sum if self._name == "ReduceSum" else xp.mean
-        return Tensor._from_array(xp.asarray(reduce(array, axis=axes, keepdims=self.keep_dims)))
+        if axis is None:  # MindSpore's primitive takes () for every axis, not None
+            raise type_error(self._name, "axis", axis, "an int, a tuple of ints or ()")
+        reduce = _array_ops.sum if self._name == "ReduceSum" else _array_ops.mean
+        return x._wrap(reduce(array, axis, self.keep_dims, where=self._name))
 
 
 class ReduceSum(_Reduce):

@@ -10,12 +10,12 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-from .._backend_streams import check_same_device
+from .._backend.streams import check_same_device
 from .._dtype import can_cast_safely
 from .._errors import check_choice, check_int, type_error, value_error
 from .._parameter import Parameter
 from .._tensor import Tensor
-from .._tensor_cast import checked_astype
+from .._array_ops import checked_astype
 from ._conv import conv_nd
 from ._conv_geometry import _pad_values, int_tuple, resolve_padding
 
@@ -86,7 +86,7 @@ class ConvolutionSpec:
         padding = resolve_padding(self.pad_mode, self.pad, tuple(x_array.shape[2:]),
                                   self.kernel_size, self.stride, self.dilation, self.where,
                                   pad_arg=self.pad_arg)
-        return Tensor._from_array(conv_nd(x_array, w_array, stride=self.stride, padding=padding,
+        return x._wrap(conv_nd(x_array, w_array, stride=self.stride, padding=padding,
                                           dilation=self.dilation, groups=self.group,
                                           where=self.where))
 
@@ -157,20 +157,15 @@ class Assign:
         if not can_cast_safely(source.dtype, variable.dtype):
             raise type_error(where, "value", source,
                              f"data that casts safely to {variable.dtype}, not {source.dtype}")
-        data = source._read()
-        with variable._lock:
-            if variable._array is None:
-                check_same_device(where, ("variable", variable._device), ("value", source._device))
-                array = checked_astype(data, variable.dtype, where, "value")  # may raise
-                variable._init, variable._key = None, None
-                variable._set_array(array, variable.dtype)
-            else:
-                check_same_device(where, ("variable", variable._device), ("value", source._device))
-                converted = checked_astype(data, variable.dtype, where, "value", copy=False)
-                # Waits for every queued read and write of the old values, on any stream.
-                buffer = variable._begin_write()
-                buffer[...] = converted
-                variable._end_write()
+        data = source._read()  # a lazy value is materialized: its data is written, not its laziness
+        check_same_device(where, ("variable", variable._device), ("value", source._device))
+        if variable.has_init:  # a buffer of its own, without running its initializer
+            variable._replace_with(source, variable.dtype, where=where, arg="value")
+            return variable
+        converted = checked_astype(data, variable.dtype, where, "value", copy=False)  # may raise
+        # Waits for every queued read and write of the old values, on any stream.
+        with variable._writing() as buffer:
+            buffer[...] = converted
         return variable
 
 

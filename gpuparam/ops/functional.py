@@ -117,14 +117,65 @@ def zeros_like(input: Any) -> Tensor:  # noqa: A002
     return ZerosLike()(input)
 
 
-def ones_like(input: Any) -> Tensor:  # noqa: A002
-    """Ones of ``input``'s shape and dtype."""
-    return OnesLike()(input)
+def ones_like(input: Any, *, dtype: Any = None) -> Tensor:  # noqa: A002
+    """Ones of ``input``'s shape, in ``input``'s dtype unless ``dtype`` says otherwise."""
+    if dtype is None:
+        return OnesLike()(input)
+    return full_like(input, 1, dtype=dtype)  # imported below, in ops-a's block
 
 
 __all__ = ["add", "assign", "cast", "depend", "div", "exp", "log", "matmul", "mul", "neg",
            "ones_like", "relu", "reshape", "shape", "sigmoid", "sqrt", "square", "sub",
            "tanh", "transpose", "zeros_like"]
+
+# ---- nnfunc (issue 18): functions ----------------------------------------------------------
+from ._activations import (gelu as gelu, log_softmax as log_softmax, silu as silu,  # noqa: E402
+                           softmax as softmax, softplus as softplus)
+from ._graph import (add_flags as add_flags, partial as partial,  # noqa: E402
+                     stop_gradient as stop_gradient)
+from ._losses import (binary_cross_entropy as binary_cross_entropy,  # noqa: E402
+                      binary_cross_entropy_with_logits as binary_cross_entropy_with_logits,
+                      cross_entropy as cross_entropy, l1_loss as l1_loss, mse_loss as mse_loss,
+                      smooth_l1_loss as smooth_l1_loss)
+from ._nn_functions import (bias_add as bias_add, conv2d as conv2d, dense as dense,  # noqa: E402
+                            dropout as dropout, pad as pad)
+from ._resize import interpolate as interpolate  # noqa: E402
+from ._training_only import clip_by_global_norm as clip_by_global_norm  # noqa: E402
+
+__all__ += ["add_flags", "bias_add", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+            "clip_by_global_norm", "conv2d", "cross_entropy", "dense", "dropout", "gelu",
+            "interpolate", "l1_loss", "log_softmax", "mse_loss", "pad", "partial", "silu",
+            "smooth_l1_loss", "softmax", "softplus", "stop_gradient"]
+# ---- end nnfunc ---------------------------------------------------------------------------
+
+
+# ops-a (issue 18): creation, joins/splits, shapes, indexing, sorting --------------------
+from ._creation import (arange as arange, eye as eye, fill as fill, full as full,  # noqa: E402
+                        full_like as full_like, linspace as linspace, make_range as make_range,
+                        meshgrid as meshgrid, one_hot as one_hot, ones as ones, range as range,
+                        scalar_to_tensor as scalar_to_tensor, tril as tril, triu as triu,
+                        tuple_to_array as tuple_to_array, zeros as zeros)
+from ._indexing import (gather as gather, gather_elements as gather_elements,  # noqa: E402
+                        masked_fill as masked_fill, nonzero as nonzero, select as select,
+                        where as where)
+from ._joins import (cat as cat, chunk as chunk, concat as concat, split as split,  # noqa: E402
+                     stack as stack, tensor_split as tensor_split)
+from ._shape_ops import (broadcast_to as broadcast_to, expand_dims as expand_dims,  # noqa: E402
+                         flatten as flatten, identity as identity,
+                         repeat_elements as repeat_elements,
+                         repeat_interleave as repeat_interleave, roll as roll,
+                         squeeze as squeeze, swapaxes as swapaxes, tile as tile,
+                         unfold as unfold)
+from ._sorting import (argmax as argmax, topk as topk,  # noqa: E402
+                       unique_consecutive as unique_consecutive)
+
+__all__ += ["arange", "argmax", "broadcast_to", "cat", "chunk", "concat", "expand_dims", "eye",
+            "fill", "flatten", "full", "full_like", "gather", "gather_elements", "identity",
+            "linspace", "make_range", "masked_fill", "meshgrid", "nonzero", "one_hot", "ones",
+            "range", "repeat_elements", "repeat_interleave", "roll", "scalar_to_tensor",
+            "select", "split", "squeeze", "stack", "swapaxes", "tensor_split", "tile", "topk",
+            "tril", "triu", "tuple_to_array", "unfold", "unique_consecutive", "where", "zeros"]
+# ----------------------------------------------------------------------- end of ops-a
 
 
 def __getattr__(name: str) -> object:

@@ -3,8 +3,10 @@
 A lazy parameter with a built-in initializer needs no communication: its values are a
 function of its random key (DESIGN.md, contract 3), so every rank materializes it
 alone. Only data without a key (set by the user, loaded from a file on one rank, or
-from a custom ``_initialize``) is sent, in buckets of at most ``BUCKET_BYTES`` (or one
-parameter, if larger), so no rank ever holds a flat copy of the whole model.
+from a custom ``_initialize``) is sent: a parameter of ``DIRECT_BYTES`` or more
+straight from the sender's buffer into each receiver's own (no copy on either side,
+as a plain MPI ``Bcast``), smaller ones packed in buckets of at most ``BUCKET_BYTES``,
+so no rank ever holds a flat copy of the whole model.
 
 Parameters with ``layerwise_parallel=True`` differ between ranks by design and are left
 out, as MindSpore's ``Cell.parameters_broadcast_dict()`` leaves them out; so are sliced
@@ -20,14 +22,15 @@ import numpy as np
 
 from .. import _backend
 from .._errors import check_int, type_error, value_error
-from .._initializer_base import _Builtin
 from .._parameter import Parameter
 from .._tensor import Tensor
-from ..communication import _world
-from ..communication.comm_func import _agree
+from ..communication import process_group
 from ..nn import Cell
 
 BUCKET_BYTES = 1 << 28
+# A parameter this large is sent from its own buffer into the receivers' own buffers;
+# smaller ones are packed into buckets, so that many small ones make few messages.
+DIRECT_BYTES = 1 << 20
 _DIGEST_CHUNK = 1 << 26
 
 
@@ -37,14 +40,14 @@ def _replicated(where: str, cell: Any) -> list[Parameter]:
         raise type_error(where, "cell", cell, "a gpuparam.nn.Cell")
     # MindSpore's choice (layerwise_parallel ones stay per rank), less the sliced ones:
     # each rank holds a different shard of those.
-    broadcast = cell.parameters_broadcast_dict() or {}
+    broadcast: dict[str, Parameter] = cell.parameters_broadcast_dict() or {}
     return [p for p in broadcast.values() if not p.sliced]
 
 
 def _lazy_descriptor(param: Parameter) -> Any:
     """What fixes a lazy built-in parameter's values (None when only its data can tell)."""
     init = param.init
-    if init is None or not isinstance(init, _Builtin):
+    if init is None or not getattr(init, "regenerable", False):
         return None
     return (type(init).__name__, repr(init), tuple(int(k) for k in param._key))
 
@@ -89,7 +92,7 @@ def broadcast_parameters(cell: Cell, src: int = 0) -> list[str]:
         RuntimeError: Before ``gpuparam.communication.init()``.
     """
     where = "broadcast_parameters"
-    world = _world.current(where)
+    world = process_group.current(where)
     params: list[Parameter] = []
     error: Exception | None = None
     try:
@@ -98,7 +101,7 @@ def broadcast_parameters(cell: Cell, src: int = 0) -> list[str]:
     except (TypeError, ValueError) as exc:
         error = exc
     plan = [(p.name, tuple(p.shape), p.dtype.name, _lazy_descriptor(p) is not None) for p in params]
-    infos = _agree(where, world, error, (src, plan))
+    infos = process_group.agree(where, world, error, (src, plan))
     sources = sorted({info[0] for info in infos})
     if len(sources) > 1:
         raise ValueError(f"{where}: `src` must be the same on every rank, got {sources}.")
@@ -111,8 +114,12 @@ def broadcast_parameters(cell: Cell, src: int = 0) -> list[str]:
             by_name[name].init_data()
         else:
             to_send.append(by_name[name])
-    for bucket in _buckets(to_send):
+    small = [p for p in to_send if p.nbytes < DIRECT_BYTES]
+    for bucket in _buckets(small):
         _send_bucket(world, bucket, src)
+    for param in to_send:
+        if param.nbytes >= DIRECT_BYTES:
+            _send_direct(world, param, src)
     return [p.name for p in to_send]
 
 
@@ -126,6 +133,24 @@ def _buckets(params: list[Parameter]) -> list[list[Parameter]]:
         buckets[-1].append(param)
         size += param.nbytes
     return [b for b in buckets if b]
+
+
+def _send_direct(world: Any, param: Parameter, src: int) -> None:
+    """Broadcast one large parameter from ``src``'s buffer into the others' own buffers
+    (host, materialized) or, where they have none, into a new one: no packing copy."""
+    shape, dtype = tuple(param.shape), param.dtype.numpy_dtype
+    if world.rank == src:
+        world.broadcast(param._read(), shape, dtype, src)
+        return
+    current = None if param.has_init else param._read()
+    if current is None or _backend.is_device_array(current) or not current.flags.c_contiguous:
+        received = world.broadcast(None, shape, dtype, src)
+        param.set_data(Tensor._wrap(received))
+        return
+    with param._writing() as array:  # waits for every queued access of the old values
+        received = world.broadcast(array, shape, dtype, src)
+    if received is not array:  # an engine that could not receive in place
+        param.set_data(Tensor._wrap(received))
 
 
 def _send_bucket(world: Any, bucket: list[Parameter], src: int) -> None:
@@ -144,7 +169,7 @@ def _send_bucket(world: Any, bucket: list[Parameter], src: int) -> None:
         part = received[offset:offset + param.nbytes]
         offset += param.nbytes
         values = part.view(param.dtype.numpy_dtype).reshape(param.shape)
-        param.set_data(Tensor._from_array(values))
+        param.set_data(Tensor._wrap(values))
 
 
 def _digest(param: Parameter) -> int:
@@ -180,7 +205,7 @@ def verify_replicas(cell: Cell) -> None:
         RuntimeError: Before ``gpuparam.communication.init()``.
     """
     where = "verify_replicas"
-    world = _world.current(where)
+    world = process_group.current(where)
     params: list[Parameter] = []
     error: Exception | None = None
     try:
@@ -188,7 +213,7 @@ def verify_replicas(cell: Cell) -> None:
     except TypeError as exc:
         error = exc
     described = [(p.name, tuple(p.shape), p.dtype.name, _lazy_descriptor(p)) for p in params]
-    infos = _agree(where, world, error, described)
+    infos = process_group.agree(where, world, error, described)
     problems = []
     tables = [{entry[0]: entry for entry in info} for info in infos]
     names = list(dict.fromkeys(name for table in tables for name in table))
@@ -213,7 +238,7 @@ def verify_replicas(cell: Cell) -> None:
         digests = [_digest(by_name[name]) for name in needs_digest]
     except Exception as exc:  # a rank that cannot materialize must not leave others waiting
         error = RuntimeError(f"{where}: computing digests failed: {exc}")
-    all_digests = _agree(where, world, error, digests)
+    all_digests = process_group.agree(where, world, error, digests)
     for i, name in enumerate(needs_digest):
         values = [d[i] for d in all_digests]
         if len(set(values)) > 1:

@@ -8,9 +8,9 @@ index is the commit marker. Every file and the index carry one id per save, so a
 finds a directory where a save was interrupted (new shard files beside an old index)
 and refuses it instead of mixing two checkpoints. ``load_sharded`` reads, on each rank,
 only the byte ranges of the pieces that overlap what that rank holds (a memory map of
-each file), whatever world size wrote them; a piece read whole has its crc32 checked.
-The files are written and read by ``train._safetensors``, the checkpoint code's own
-safetensors writer and checked reader.
+each file), whatever world size wrote them, and checks the checksums of what it read.
+The files are written and read through ``gpuparam.train.shard_files``, the checkpoint
+code's seam for its own safetensors writer and checked reader.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ import numpy as np
 from .._errors import type_error
 from .._parameter import Parameter
 from .._tensor import Tensor
-from ..communication import _world
-from ..communication.comm_func import _agree
+from ..communication import process_group
 from ..nn import Cell
-from ..train import _fileio, _safetensors as st
+from ..train import shard_files
 
 INDEX_NAME = "model.safetensors.index.json"
 FORMAT = "gpuparam-sharded/1"
@@ -70,7 +69,7 @@ def _pieces(where: str, cell: Any) -> list[tuple[Parameter, tuple[int, ...], tup
                 f"{where}: parameter {param.name!r} has layerwise_parallel=True but is not a "
                 "shard (init_data(index=...)): its values differ per rank and cannot be "
                 "resharded; save it per rank with a regular checkpoint.")
-        st.code_of(param.dtype, param.name, where)  # complex128 has none: refused here
+        shard_files.dtype_code(param.dtype, param.name, where)  # complex128 has none: refused here
         out.append((param, *_region(where, param)))
     return out
 
@@ -120,7 +119,7 @@ def save_sharded(cell: Cell, directory: Any) -> None:
             ``gpuparam.communication.init()``.
     """
     where = "save_sharded"
-    world = _world.current(where)
+    world = process_group.current(where)
     error: Exception | None = None
     pieces: list[tuple[Parameter, tuple[int, ...], tuple[slice, ...]]] = []
     try:
@@ -129,9 +128,9 @@ def save_sharded(cell: Cell, directory: Any) -> None:
         path.mkdir(parents=True, exist_ok=True)
     except (TypeError, ValueError, NotImplementedError, OSError) as exc:
         error = exc
-    described = [(p.name, whole, st.code_of(p.dtype), tuple(s.start for s in region), tuple(p.shape))
+    described = [(p.name, whole, shard_files.dtype_code(p.dtype), tuple(s.start for s in region), tuple(p.shape))
                  for p, whole, region in pieces]
-    infos = _agree(where, world, error, (uuid.uuid4().hex, described))
+    infos = process_group.agree(where, world, error, (uuid.uuid4().hex, described))
     save_id = infos[0][0]
     owners = _check_tiling(where, infos)
     mine = [(p, whole, region) for p, whole, region in pieces
@@ -140,21 +139,21 @@ def save_sharded(cell: Cell, directory: Any) -> None:
                 for p, whole, region in mine}
     file_name = _shard_file(world.rank, world.size)
     try:
-        st.write_file(str(path / file_name), [(p.name, p) for p, _, _ in mine],
+        shard_files.write(str(path / file_name), [(p.name, p) for p, _, _ in mine],
                       {"format": FORMAT, "save_id": save_id,
                        "sharding": json.dumps(sharding, separators=(",", ":"))})
         size = (path / file_name).stat().st_size
     except Exception as exc:
         error, size = RuntimeError(f"{where}: rank {world.rank} could not write "
                                    f"{path / file_name}: {exc}"), 0
-    sizes = _agree(where, world, error, size)  # every shard is on disk before the index
+    sizes = process_group.agree(where, world, error, size)  # every shard is on disk before the index
     error = None
     if world.rank == 0:
         try:
             _write_index(path, infos, owners, sizes, save_id, world.size)
         except Exception as exc:
             error = RuntimeError(f"{where}: could not write the index in {path}: {exc}")
-    _agree(where, world, error, None)
+    process_group.agree(where, world, error, None)
 
 
 def _write_index(path: Path, infos: list[Any], owners: dict[tuple, int], sizes: list[int],
@@ -174,7 +173,7 @@ def _write_index(path: Path, infos: list[Any], owners: dict[tuple, int], sizes: 
              "weight_map": whole_in_one,  # Hugging Face's map, for tensors stored whole
              "shards": shards,
              "files": {_shard_file(r, world_size): {"size": s} for r, s in enumerate(sizes)}}
-    with _fileio.atomic_write(str(path / INDEX_NAME)) as handle:
+    with shard_files.atomic_write(str(path / INDEX_NAME)) as handle:
         handle.write(json.dumps(index, indent=1).encode())
     for stale in path.iterdir():  # shard files of an earlier save at another world size
         if _SHARD_FILE.match(stale.name) and stale.name not in index["files"]:
@@ -204,7 +203,7 @@ def load_sharded(cell: Cell, directory: Any) -> list[str]:
         RuntimeError: Before ``gpuparam.communication.init()``.
     """
     where = "load_sharded"
-    world = _world.current(where)
+    world = process_group.current(where)
     error: Exception | None = None
     loaded: list[tuple[Parameter, np.ndarray]] = []
     unexpected: list[str] = []
@@ -216,7 +215,7 @@ def load_sharded(cell: Cell, directory: Any) -> list[str]:
         if missing:
             raise ValueError(f"{where}: the checkpoint in {path} has no {missing}.")
         with contextlib.ExitStack() as files:
-            shards: dict[str, ShardFile] = {}
+            shards: dict[str, shard_files.ShardFile] = {}
             for param, whole, region in pieces:
                 loaded.append((param, _read_region(where, path, index, shards, files, param,
                                                    whole, region)))
@@ -224,7 +223,7 @@ def load_sharded(cell: Cell, directory: Any) -> list[str]:
         unexpected = [name for name in index["shards"] if name not in names]
     except (TypeError, ValueError, NotImplementedError, OSError) as exc:
         error = exc if not isinstance(exc, OSError) else ValueError(f"{where}: {exc}")
-    _agree(where, world, error, None)
+    process_group.agree(where, world, error, None)
     for param, values in loaded:
         if param._full_shape is not None:
             param[...] = values  # in place: the parameter stays the same shard
@@ -238,7 +237,7 @@ def _read_index(where: str, path: Path) -> dict[str, Any]:
     if not index_path.is_file():
         raise ValueError(f"{where}: {index_path} does not exist: no complete sharded "
                          "checkpoint is in that directory.")
-    if index_path.stat().st_size > st.MAX_HEADER_BYTES:
+    if index_path.stat().st_size > shard_files.MAX_HEADER_BYTES:
         raise ValueError(f"{where}: {index_path} is larger than 100 MiB.")
     try:
         index = json.loads(index_path.read_bytes())
@@ -246,12 +245,15 @@ def _read_index(where: str, path: Path) -> dict[str, Any]:
         ok = (meta.get("format") == FORMAT and isinstance(meta.get("save_id"), str)
               and isinstance(shards, dict))
         for entry in shards.values():
-            ok = ok and st.dtype_of(entry["dtype"]) is not None and _ints(entry["global_shape"])
+            ok = ok and shard_files.dtype_of_code(entry["dtype"]) is not None and _ints(entry["global_shape"])
             for piece in entry["pieces"]:
                 ok = ok and bool(_SHARD_FILE.match(str(piece["file"]))) and _ints(piece["offsets"]) \
                     and _ints(piece["shape"]) and len(piece["shape"]) == len(entry["global_shape"])
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{where}: {index_path} is not a sharded-checkpoint index ({exc}).") from None
+    except RecursionError:  # json's decoder recurses per level of nesting
+        raise ValueError(f"{where}: {index_path} is nested too deeply to be a "
+                         "sharded-checkpoint index.") from None
     if not ok:
         raise ValueError(f"{where}: {index_path} is not a {FORMAT} index (a field is missing "
                          "or malformed).")
@@ -264,45 +266,29 @@ def _ints(values: Any) -> bool:
 
 
 def _itemsize(code: str) -> int:
-    dtype = st.dtype_of(code)
+    dtype = shard_files.dtype_of_code(code)
     assert dtype is not None  # the index was checked
     return dtype.itemsize
 
 
-class ShardFile:
-    """One shard file, open, with its checked safetensors header."""
-
-    def __init__(self, where: str, path: Path, files: contextlib.ExitStack) -> None:
-        self.path = str(path)
-        handle = files.enter_context(open(path, "rb", buffering=0))
-        self.reader = _fileio.Reader(handle, self.path)
-        try:
-            self.header = st.read_header(self.reader, os.fstat(handle.fileno()).st_size)
-        except ValueError as exc:
-            raise ValueError(f"{where}: not a valid safetensors file: {exc}") from None
-
-    def read(self, name: str, box: tuple[slice, ...]) -> np.ndarray:
-        """``box`` of tensor ``name``: read whole (crc32 checked) when it is all of it,
-        else sliced from a memory map (only those bytes are read)."""
-        info = self.header.tensors[name]
-        if all(b.start == 0 and b.stop == n for b, n in zip(box, info.shape)):
-            out = np.empty(info.shape, info.dtype.numpy_dtype)
-            st.read_tensor_into(self.reader, self.header, name, out)
-            return out
-        return st.map_tensor(self.path, self.header, name)[box]
+def _open_shard(where: str, path: Path, files: contextlib.ExitStack) -> shard_files.ShardFile:
+    try:
+        return shard_files.ShardFile(path, files)
+    except ValueError as exc:
+        raise ValueError(f"{where}: not a valid safetensors file: {exc}") from None
 
 
-def _read_region(where: str, path: Path, index: dict[str, Any], shards: dict[str, ShardFile],
+def _read_region(where: str, path: Path, index: dict[str, Any], shards: dict[str, shard_files.ShardFile],
                  files: contextlib.ExitStack, param: Parameter, whole: tuple[int, ...],
                  region: tuple[slice, ...]) -> np.ndarray:
     entry = index["shards"][param.name]
-    dtype = st.dtype_of(entry["dtype"])
+    dtype = shard_files.dtype_of_code(entry["dtype"])
     assert dtype is not None  # the index was checked
     if tuple(entry["global_shape"]) != whole or dtype != param.dtype:
         raise ValueError(f"{where}: {param.name!r} is {tuple(entry['global_shape'])} "
                          f"{dtype.numpy_dtype} in the checkpoint but {whole} "
                          f"{param.dtype.numpy_dtype} here.")
-    values = np.empty(tuple(s.stop - s.start for s in region), dtype.numpy_dtype)
+    values = shard_files.new_host_array(tuple(s.stop - s.start for s in region), dtype.numpy_dtype)
     covered = 0
     for piece in entry["pieces"]:
         offsets, shape = piece["offsets"], tuple(piece["shape"])
@@ -312,17 +298,21 @@ def _read_region(where: str, path: Path, index: dict[str, Any], shards: dict[str
             continue
         shard = shards.get(piece["file"])
         if shard is None:
-            shard = shards[piece["file"]] = ShardFile(where, path / piece["file"], files)
-            if shard.header.metadata.get("save_id") != index["metadata"]["save_id"]:
+            shard = shards[piece["file"]] = _open_shard(where, path / piece["file"], files)
+            if shard.metadata.get("save_id") != index["metadata"]["save_id"]:
                 raise ValueError(f"{where}: {path / piece['file']} belongs to another save than "
                                  f"{INDEX_NAME}: a save into {path} was interrupted.")
-        found = shard.header.tensors.get(param.name)
-        if found is None or found.dtype != dtype or found.shape != shape:
+        if shard.tensors.get(param.name) != (dtype, shape):
             raise ValueError(f"{where}: {path / piece['file']} does not hold the piece of "
                              f"{param.name!r} its index names ({shape}).")
-        source = shard.read(param.name, tuple(slice(lo - o, hi - o) for lo, hi, o in
-                                              zip(lows, highs, offsets)))
-        values[tuple(slice(lo - r.start, hi - r.start) for lo, hi, r in zip(lows, highs, region))] = source
+        # (a view: indexing a 0-d array with () would give a scalar)
+        target = values[(...,) + tuple(slice(lo - r.start, hi - r.start)
+                                       for lo, hi, r in zip(lows, highs, region))]
+        try:
+            shard.read(param.name, tuple(slice(lo - o, hi - o) for lo, hi, o in
+                                         zip(lows, highs, offsets)), target)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
         covered += math.prod(hi - lo for lo, hi in zip(lows, highs))
     if covered != values.size:
         raise ValueError(f"{where}: the checkpoint's pieces of {param.name!r} do not cover "

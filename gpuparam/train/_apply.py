@@ -3,9 +3,10 @@
 Matching follows MindSpore: by ``param.name``; then, unless ``strict_load``, names of
 the network not found are looked up with the prefix of a checkpoint name that ends
 with one of them (a file saved from a wrapper cell, ``network.conv1.weight``, loads
-into the bare network). Every shape and dtype is checked before any parameter is
-touched, so a failure changes nothing. A lazy parameter gets the data in place of its
-initializer, which never runs.
+into the bare network). Every shape, dtype and converted value is checked before any
+parameter is touched, so a failure changes nothing. A lazy parameter gets the data in
+place of its initializer, which never runs; each assignment goes through
+``Tensor._replace_with``, which parks a replaced buffer another stream may still read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import _backend
+from .._array_ops import check_fits
 from .._dtype import DType
 from .._errors import check_bool, type_error
 from .._parameter import Parameter
@@ -88,11 +90,16 @@ def plan(net: Cell, parameter_dict: dict[str, Any], strict_load: bool,
         if isinstance(value, Tensor):
             pairs.append((param, param.name))
             taken.add(param.name)
+        elif isinstance(value, str):  # an append_dict string under a parameter's name
+            raise TypeError(f"{where}: nothing was loaded; the dict's {param.name!r} is a str "
+                            f"({value[:40]!r}), not a Parameter or Tensor, and {param.name!r} "
+                            "is a parameter of the network (MindSpore refuses it too); rename "
+                            "the append_dict entry or the parameter.")
         elif value is None and not param.name.startswith("accu_grads"):
             missing.append(param.name)
     if missing and not strict_load:
         pairs += _prefix_matches(net, parameter_dict, missing, taken)
-    assignments, shape_errors, dtype_errors = [], [], []
+    assignments, shape_errors, dtype_errors, value_errors = [], [], [], []
     for param, key in pairs:
         source = parameter_dict[key]
         target, got = tuple(param.shape), tuple(source.shape)
@@ -111,6 +118,15 @@ def plan(net: Cell, parameter_dict: dict[str, Any], strict_load: bool,
             dtype_errors.append(f"{param.name!r}: the network has {param.dtype}, the dict "
                                 f"({key!r}) {source.dtype}; {rule}")
             continue
+        if cast or reshape:
+            if source.has_init:  # generated now, as a copy: the dict's parameter stays lazy
+                source = copy.deepcopy(source).init_data()
+            if cast:  # MindSpore's lenient conversion, only where every value fits
+                try:
+                    check_fits(source._read(), param.dtype, where, f"parameter_dict[{key!r}]")
+                except ValueError as exc:
+                    value_errors.append(f"{param.name!r}: " + str(exc).split(": ", 1)[1])
+                    continue
         assignments.append(_Assignment(param, key, source, cast, reshape))
     if shape_errors:
         raise ValueError(f"{where}: nothing was loaded; shapes differ for "
@@ -118,6 +134,9 @@ def plan(net: Cell, parameter_dict: dict[str, Any], strict_load: bool,
     if dtype_errors:
         raise TypeError(f"{where}: nothing was loaded; dtypes differ for "
                         f"{len(dtype_errors)} parameter(s): " + "; ".join(dtype_errors[:10]))
+    if value_errors:
+        raise ValueError(f"{where}: nothing was loaded; values do not fit the network's dtype "
+                         f"for {len(value_errors)} parameter(s): " + "; ".join(value_errors[:10]))
     cast = [a for a in assignments if a.cast]
     if cast:
         warnings.warn(f"{where}: converting {len(cast)} parameter(s) to the network's dtype, "
@@ -132,41 +151,37 @@ def apply(assignments: list[_Assignment], share: bool) -> None:
     """Assign every planned source; ``share`` lets a parameter take the source's buffer
     (used by ``load_checkpoint``, whose returned parameters are fresh)."""
     for a in assignments:
-        param, source = a.param, a.source
-        if source.has_init and not (a.cast or a.reshape):
-            with param._lock:  # lazy stays lazy: the same initializer and key
-                param._init, param._key = source._init, source._key
-                param._array, param._ready = None, None
-            continue
-        if source.has_init:  # generate a copy; the dict's own parameter stays lazy
-            source = copy.deepcopy(source)
-        array = _backend.to_active(source._read())
-        if a.reshape:
-            array = array.reshape(param.shape)
-        if a.cast:
-            array = array.astype(param.dtype.numpy_dtype)
-        elif not share:
-            array = array.copy()
-        with param._lock:  # replaces the initializer of a lazy parameter; it never runs
-            param._init, param._key = None, None
-            param._set_array(array, param.dtype)
+        source = a.source
+        if not source.has_init:  # a lazy source of the same shape and dtype stays lazy
+            data = source._read()
+            moved = _backend.to_active(data)  # a dict built under the other backend
+            if a.reshape:
+                moved = moved.reshape(a.param.shape)
+            if moved is not data:
+                source = Tensor._wrap(moved)
+        # Checked in plan(): the cast cannot fail here, so no parameter is half-loaded.
+        a.param._replace_with(source, a.param.dtype, share=share, where="load_param_into_net",
+                              arg=f"parameter_dict[{a.key!r}]")
 
 
 def load_param_into_net(net: Cell, parameter_dict: dict[str, Any],
                         strict_load: bool = False) -> tuple[list[str], list[str]]:
     """Load the parameters of ``parameter_dict`` into ``net`` by name, as MindSpore does.
 
-    Every name, shape and dtype is checked before anything is assigned: an error leaves
-    every parameter as it was. A lazy parameter takes the data in place of its
-    initializer, which never runs. Without ``strict_load``, float <-> float and
-    int <-> int dtype differences are converted with a warning (MindSpore's behaviour),
-    and names of ``net`` missing from the dict are tried with the prefix of a dict name
+    Every name, shape, dtype and converted value is checked before anything is
+    assigned: an error leaves every parameter as it was. A lazy parameter takes the data
+    in place of its initializer, which never runs. Without ``strict_load``, float <->
+    float and int <-> int dtype differences are converted with a warning (MindSpore's
+    behaviour) where every value fits the network's dtype (1e300 into Float32, 1e5 into
+    Float16 or 2**40 into Int32 is a ValueError, never an inf or a wrapped value), and
+    names of ``net`` missing from the dict are tried with the prefix of a dict name
     that ends with them (``network.conv.weight`` loads into ``conv.weight``).
 
     Args:
         net: The network (a Cell).
         parameter_dict: ``{name: Parameter}``, e.g. from ``load_checkpoint``; ``str``
-            values (saved ``append_dict`` strings) are skipped.
+            values (saved ``append_dict`` strings) go nowhere (they are listed in
+            ``ckpt_not_load``), unless one has a parameter's name: that is a TypeError.
         strict_load: Refuse any dtype conversion, and match names exactly.
 
     Returns:
@@ -174,9 +189,10 @@ def load_param_into_net(net: Cell, parameter_dict: dict[str, Any],
         of the dict that went nowhere.
 
     Raises:
-        TypeError: For a ``net`` that is not a Cell, a bad dict, or a dtype difference
-            that is not converted.
-        ValueError: If a shape differs.
+        TypeError: For a ``net`` that is not a Cell, a bad dict, a ``str`` value under a
+            parameter's name (as MindSpore), or a dtype difference that is not converted.
+        ValueError: If a shape differs, or a converted value does not fit the network's
+            dtype (the message names the parameter).
 
     Example:
         >>> import numpy as np

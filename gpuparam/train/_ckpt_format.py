@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import DType
-from ._fileio import Reader
+from ._transfer import Reader
 
 # MindSpore's SLICE_SIZE is 512 * 1024 KiB. A module constant so tests can shrink it.
 SLICE_BYTES = 512 << 20

@@ -12,19 +12,36 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 _POLY = 0xEDB88320
 _pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
-def _executor() -> ThreadPoolExecutor:
+def executor() -> ThreadPoolExecutor:
+    """The checksum threads, started on first use (and again in a forked child)."""
     global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=max(1, min(8, (os.cpu_count() or 2) - 1)),
-                                   thread_name_prefix="gpuparam-crc")
-    return _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=max(1, min(8, (os.cpu_count() or 2) - 1)),
+                                       thread_name_prefix="gpuparam-checksum")
+        return _pool
+
+
+def _forget_the_parents_threads() -> None:
+    # A forked child has the parent's pool object but none of its threads: work handed
+    # to it would wait forever. The child starts a pool of its own on first use; the
+    # lock may have been held by a parent thread at the fork, so it is replaced too.
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_the_parents_threads)
 
 
 def _times(matrix: tuple[int, ...], vector: int) -> int:
@@ -72,8 +89,11 @@ class ParallelCrc:
         self._start = start
         self._parts: list[tuple[Future[int], int]] = []
 
-    def add(self, piece: memoryview) -> None:
-        self._parts.append((_executor().submit(zlib.crc32, piece), len(piece)))
+    def add(self, piece: Any) -> Future[int]:
+        """Hash ``piece`` (a bytes-like object) on a worker thread."""
+        future = executor().submit(zlib.crc32, piece)
+        self._parts.append((future, memoryview(piece).nbytes))
+        return future
 
     def value(self) -> int:
         crc = self._start

@@ -1,216 +1,154 @@
-"""File plumbing shared by the checkpoint formats: atomic writes, and moving array bytes
-between a file and a host or device array without holding more than one tensor.
+"""File plumbing shared by the checkpoint formats: atomic writes and the progress line
+(moving array bytes between files and arrays is ``_transfer``).
 
 - ``atomic_write(path)``: a context manager yielding a binary file object; the data
-  goes to a unique temporary file in the target's directory (``tempfile.mkstemp``),
+  goes to a unique temporary file in the target's directory (``.<name>.<random>.tmp``),
   which is flushed, fsynced and renamed over the target (``os.replace``), and then the
   directory is fsynced. On any exception the temporary file is removed and the old
-  target is untouched (DESIGN.md contract 9).
-- ``host_bytes(tensor_or_array)``: a C-ordered host array for writing (a lazy tensor is
-  generated into a temporary copy; the tensor itself stays lazy).
-- ``write_array(f, array, crc)``: write an array's bytes, returning the updated crc32.
-- ``Reader(f, path)``: ``read_exact``, ``crc_range``, and ``read_into(offset, nbytes,
-  out, byte_offset, what, crc)``, which reads file bytes straight into the byte range
-  ``[byte_offset, byte_offset + nbytes)`` of a preallocated C-contiguous array (NumPy
-  directly, CuPy through two reusable pinned host buffers; call ``drain()`` before the
-  reader goes away), chaining a crc32 over them on worker threads when asked
-  (``_crc.ParallelCrc``; ``write_array`` does the same while it writes).
+  target is untouched (DESIGN.md contract 9). The temporary file is locked while it
+  is written, and a save removes the unlocked temporary files killed saves of the
+  same target left.
 - ``Progress(label, total_bytes)``: the terminal progress line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
+import errno
 import os
+import re
+import secrets
 import sys
-import tempfile
 import time
-import zlib
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
-import numpy as np
-
-from .. import _backend
-from .._tensor import Tensor
-from ._crc import ParallelCrc
-
-# Bytes moved per read/write call: large enough for full disk speed, small enough that
-# a staging buffer (pinned memory on the GPU path) stays small.
-CHUNK_BYTES = 64 << 20
-
+try:
+    import fcntl
+except ImportError:  # not POSIX: temporary files are not locked, nor stale ones removed
+    fcntl = None  # type: ignore[assignment]
 
 @contextlib.contextmanager
 def atomic_write(path: str) -> Iterator[IO[bytes]]:
-    """Yield a file whose contents replace ``path`` only if the block completes."""
+    """Yield a file whose contents replace ``path`` only if the block completes.
+
+    The temporary file is locked (``flock``) from its creation until it has been
+    renamed over ``path``, so that a later save can tell the temporary files of killed
+    saves (no process holds their lock) from those of saves in progress, and remove
+    the former (``_remove_stale_temporaries``).
+
+    Raises:
+        OSError: From writing, fsyncing or renaming (then ``path`` is untouched and no
+            temporary file is left), or from fsyncing the directory after the rename
+            (then the new file is in place, and the message says so).
+    """
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
-                               suffix=".tmp")
+    prefix = "." + os.path.basename(path) + "."
+    _remove_stale_temporaries(directory, prefix)
+    fd, tmp = _locked_temporary(directory, prefix)
     try:
-        with os.fdopen(fd, "wb") as f:
+        with os.fdopen(fd, "wb") as f:  # closed (and unlocked) only after the rename
             yield f
             f.flush()
             os.fsync(f.fileno())
-        # mkstemp creates 0600; a checkpoint gets the usual permissions (umask applies).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_directory(directory)
+    _fsync_directory(directory, path)
 
 
-def _fsync_directory(directory: str) -> None:
-    # Makes the rename itself durable. Some platforms cannot open a directory; the
-    # rename is then as durable as the platform makes it.
+_TEMPORARY_SUFFIX = ".tmp"
+# The random part of a temporary name: 8 characters (hex here; mkstemp's alphabet, which
+# earlier versions used, is a superset).
+_RANDOM_PART = re.compile(r"[a-z0-9_]{8}")
+# Created with mode 0666 so that the umask gives a checkpoint the usual permissions
+# (mkstemp's 0600 would need a umask dance, which is not thread-safe).
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _locked_temporary(directory: str, prefix: str) -> tuple[int, str]:
+    """Create a new temporary file in ``directory``, then take an exclusive ``flock`` on
+    it. Between the two, a concurrent save may have taken the unlocked file for stale
+    and removed it; then the name no longer leads to our file, and we make another."""
+    while True:
+        tmp = os.path.join(directory, prefix + secrets.token_hex(4) + _TEMPORARY_SUFFIX)
+        try:
+            fd = os.open(tmp, _CREATE, 0o666)
+        except FileExistsError:
+            continue
+        if fcntl is None:
+            return fd, tmp
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.path.samestat(os.fstat(fd), os.stat(tmp)):
+                return fd, tmp
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        os.close(fd)
+
+
+def _remove_stale_temporaries(directory: str, prefix: str) -> None:
+    """Remove the temporary files that earlier saves of the same target left behind
+    when they were killed: those of its name pattern whose lock no process holds."""
+    if fcntl is None:
+        return
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return  # the save itself will report an unusable directory
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(_TEMPORARY_SUFFIX)
+                and _RANDOM_PART.fullmatch(name[len(prefix):-len(_TEMPORARY_SUFFIX)])):
+            continue
+        candidate = os.path.join(directory, name)
+        try:
+            fd = os.open(candidate, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # gone already, or not ours to open
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # a save in progress holds it
+        try:
+            if os.path.samestat(os.fstat(fd), os.stat(candidate)):
+                os.unlink(candidate)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+# Errors that mean the file system cannot fsync a directory at all (not that it failed).
+_NO_DIRECTORY_SYNC = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF}
+
+
+def _fsync_directory(directory: str, path: str) -> None:
+    # Makes the rename itself durable. Some platforms cannot open or fsync a directory;
+    # the rename is then as durable as the platform makes it. Any other failure (EIO)
+    # is raised: the file is in place, but its rename may not survive a crash.
     try:
         dir_fd = os.open(directory, os.O_RDONLY)
     except OSError:
         return
     try:
         os.fsync(dir_fd)
-    except OSError:
-        pass
+    except OSError as exc:
+        if exc.errno in _NO_DIRECTORY_SYNC:
+            return
+        raise OSError(exc.errno, f"{path} was written and is already in place, but "
+                      f"fsyncing its directory {directory} failed ({exc.strerror}): the "
+                      "rename may not survive a crash; check the disk and save "
+                      "again.") from exc
     finally:
         os.close(dir_fd)
-
-
-def host_bytes(data: Any) -> np.ndarray:
-    """Return ``data`` (a Tensor, lazy or not, or a NumPy/CuPy array) as a C-ordered host
-    array. May synchronize the device. A lazy tensor is generated into a temporary copy
-    (same initializer and key, so the same values) and stays lazy itself."""
-    if isinstance(data, Tensor):
-        if data.has_init:
-            data = copy.deepcopy(data)  # keeps the key: the values the tensor will have
-        array = data._read()
-    else:
-        array = data
-    host = _backend.to_host(array)
-    # np.asarray(order="C") keeps a 0-d array 0-d (np.ascontiguousarray would not).
-    return np.asarray(host, order="C")
-
-
-def write_array(f: IO[bytes], host: np.ndarray, crc: int | None = None) -> int | None:
-    """Write the bytes of a C-ordered host array; return the crc32 chained from ``crc``."""
-    flat = _raw_bytes(host)
-    hasher = None if crc is None else ParallelCrc(crc)  # hashes while the next piece is written
-    try:
-        for start in range(0, flat.size, CHUNK_BYTES):
-            piece = memoryview(flat[start:start + CHUNK_BYTES])
-            if hasher is not None:
-                hasher.add(piece)
-            f.write(piece)
-    finally:
-        result = hasher.value() if hasher is not None else crc
-    return result
-
-
-def _raw_bytes(array: Any) -> Any:
-    """A flat uint8 view of a C-contiguous array (NumPy or CuPy)."""
-    return array.reshape(-1).view(np.uint8)
-
-
-class Reader:
-    """Reads file byte ranges into preallocated arrays; keeps a pinned staging buffer
-    for CuPy destinations and a running crc32 when asked."""
-
-    def __init__(self, f: Any, path: str) -> None:  # a binary file object with readinto
-        self.f = f
-        self.path = path
-        self._pinned: list[Any] = []
-        self._events: list[Any] = []
-
-    def read_exact(self, offset: int, nbytes: int, what: str) -> bytes:
-        self.f.seek(offset)
-        parts, got = [], 0
-        while got < nbytes:  # an unbuffered file may return fewer bytes than asked
-            data = self.f.read(nbytes - got)
-            if not data:
-                raise ValueError(f"{self.path}: {what}: the file ends at byte "
-                                 f"{offset + got}, before the {nbytes} bytes it needs.")
-            parts.append(data)
-            got += len(data)
-        return parts[0] if len(parts) == 1 else b"".join(parts)
-
-    def drain(self) -> None:
-        """Wait for the copies out of the pinned buffers (before they may be freed)."""
-        for event in self._events:
-            if event is not None:
-                event.synchronize()
-
-    def read_into(self, offset: int, nbytes: int, out: Any, byte_offset: int, what: str,
-                  crc: int | None = None) -> int | None:
-        """Read ``nbytes`` at file ``offset`` into bytes ``[byte_offset, +nbytes)`` of ``out``."""
-        dest = _raw_bytes(out)[byte_offset:byte_offset + nbytes]
-        if _backend.is_device_array(out):
-            return self._read_to_device(offset, nbytes, dest, what, crc)
-        self.f.seek(offset)
-        done = 0
-        view = memoryview(dest)
-        hasher = None if crc is None else ParallelCrc(crc)  # hashes while the next is read
-        try:
-            while done < nbytes:
-                got = self.f.readinto(view[done:done + CHUNK_BYTES])
-                if not got:
-                    raise ValueError(f"{self.path}: {what}: the file ends at byte "
-                                     f"{offset + done}, before the {nbytes} bytes it needs.")
-                if hasher is not None:
-                    hasher.add(view[done:done + got])
-                done += got
-        finally:
-            result = hasher.value() if hasher is not None else crc
-        return result
-
-    def _read_to_device(self, offset: int, nbytes: int, dest: Any, what: str,
-                        crc: int | None) -> int | None:
-        # Two pinned buffers: the disk fills one while the other is copied up. An event
-        # per buffer says when its copy is done and it may be refilled.
-        xp = _backend.active_array_module()
-        size = min(CHUNK_BYTES, max(nbytes, 1))
-        while len(self._pinned) < 2:
-            memory = xp.cuda.alloc_pinned_memory(CHUNK_BYTES)
-            self._pinned.append(np.frombuffer(memory, np.uint8, CHUNK_BYTES))
-            self._events.append(None)
-        stream = xp.cuda.get_current_stream()
-        self.f.seek(offset)
-        done, turn = 0, 0
-        while done < nbytes:
-            count = min(size, nbytes - done)
-            if self._events[turn] is not None:
-                self._events[turn].synchronize()
-            host = self._pinned[turn][:count]
-            got = 0
-            while got < count:
-                step = self.f.readinto(memoryview(host)[got:])
-                if not step:
-                    raise ValueError(f"{self.path}: {what}: the file ends at byte "
-                                     f"{offset + done + got}, before the {nbytes} bytes it needs.")
-                got += step
-            if crc is not None:
-                crc = zlib.crc32(memoryview(host), crc)
-            dest[done:done + count].set(host, stream=stream)
-            event = xp.cuda.Event(block=False, disable_timing=True)
-            event.record(stream)
-            self._events[turn] = event
-            done += count
-            turn ^= 1
-        return crc
-
-    def crc_range(self, offset: int, nbytes: int, crc: int, what: str) -> int:
-        """Chain the crc32 of file bytes ``[offset, offset + nbytes)`` onto ``crc``."""
-        self.f.seek(offset)
-        left = nbytes
-        while left:
-            data = self.f.read(min(left, CHUNK_BYTES))
-            if not data:
-                raise ValueError(f"{self.path}: {what}: the file is shorter than its records say.")
-            crc = zlib.crc32(data, crc)
-            left -= len(data)
-        return crc
 
 
 class Progress:

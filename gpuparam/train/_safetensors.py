@@ -7,44 +7,44 @@ C-ordered little-endian bytes, offsets relative to the data's start.
 
 Why our own: the format is small, and doing it here lets the writer stream tensor by
 tensor from any backend (the package wants every array on the host at once), write a
-crc32 per tensor into the metadata (``"crc32:<name>": "%08x"``) and check them on
-load, and read a byte range of one tensor straight into a preallocated NumPy or CuPy
-array. Files are read by, and read files from, ``safetensors`` and MindSpore
-(``metadata["format"] == "ms"``; MindSpore's own ``crc_num``, a crc32 chained over the
-sorted names and their bytes, is written with ``crc_check`` and checked when present).
+checksum per tensor into the metadata and check it on load, and read one tensor, or a
+box of it, straight into a preallocated NumPy or CuPy array. Files are read by, and
+read files from, ``safetensors`` and MindSpore (``metadata["format"] == "ms"``;
+MindSpore's own ``crc_num``, a crc32 chained over the sorted names and their bytes, is
+written with ``crc_check`` and checked when present).
 
-Private API (used by ``serialization`` and by ``parallel``'s sharded checkpoints):
+Checksums: every tensor gets ``"gsum64:<name>"``, its gsum64 segment digests
+(``_gsum``: fast enough to check a load at the speed of the read, and checkable
+segment by segment, so a partial read checks what it reads). Files written before
+gsum64 carry ``"crc32:<name>": "%08x"`` instead, still checked.
+
+Private API (used by ``serialization`` and, through ``gpuparam.train.shard_files``, by
+``parallel``'s sharded checkpoints):
 
 - ``write_file(path, items, metadata=None, crc_num=False)``: atomically write the
   ``(name, data)`` pairs (``data`` a gpuparam Tensor, lazy or not, or a NumPy/CuPy
   array) in the given order; each tensor's bytes are produced, written and dropped in
   turn, so memory stays bounded by the largest tensor. Returns the header.
-- ``read_header(reader, size)`` -> ``Header`` (``reader`` a ``_fileio.Reader`` over the
-  file opened ``"rb"``, ``size`` its length): checked against the file (header at most
-  100 MB, known dtypes, non-negative shapes, offsets inside the data, each tensor's byte
-  count equal to its shape's, no overlaps, no duplicate names).
-- ``read_tensor_into(reader, header, name, out, byte_range=None)``: read a tensor's
-  bytes (or the byte range ``(start, stop)`` of them) into a preallocated C-contiguous
-  array; the tensor's crc32 is checked when the whole tensor is read and one is present.
-- ``map_tensor(path, header, name)``: a read-only memory map of a tensor, for reading
-  an N-d box of it (a shard) without reading the rest; no crc32 check.
+- ``read_header(reader, size)`` -> ``Header`` (``reader`` a ``_transfer.Reader`` over
+  the file opened ``"rb"``, ``size`` its length): checked against the file (header at
+  most 100 MB, known dtypes, non-negative shapes, offsets inside the data, each
+  tensor's byte count equal to its shape's, no overlaps, no duplicate names,
+  well-formed checksums).
+- ``read_tensor_into(reader, header, name, out)`` -> ``_gsum.PendingCheck``: read a whole
+  tensor into a preallocated C-contiguous array; its gsum64 is computed as it is read
+  (an older crc32 on worker threads), and ``_gsum.PendingCheck.finish()`` waits for it
+  and raises if it differs.
+- ``read_box(path, header, name, box, out)``: copy the N-d ``box`` (a tuple of slices)
+  of a tensor into ``out`` through a memory map, reading only the pages it needs, and
+  check the gsum64 segments those bytes lie in.
 - ``ms_crc_num(reader, header)`` / ``ms_crc_step(name, host, crc)``: MindSpore's
   ``crc_num``. ``_fileio.atomic_write`` is the atomic file writer for anything else
   (an index file, say).
-
-Example (a shard of rows 2:4 of ``w``, read into place)::
-
-    header = write_file("m.safetensors", [("w", tensor)], metadata={"format": "gpuparam"})
-    with open("m.safetensors", "rb", buffering=0) as f:
-        reader = Reader(f, "m.safetensors")
-        header = read_header(reader, os.fstat(f.fileno()).st_size)
-        rows = numpy.empty((2, 4), numpy.float64)
-        read_tensor_into(reader, header, "w", rows, byte_range=(2 * 32, 4 * 32))
-        reader.drain()
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import struct
@@ -58,10 +58,14 @@ import numpy as np
 from .. import _dtype
 from .._dtype import DType
 from .._tensor import Tensor
-from ._fileio import CHUNK_BYTES, Reader, atomic_write, host_bytes, write_array
+from . import _gsum
+from ._crc import ParallelCrc, combine
+from ._fileio import atomic_write
+from ._transfer import CHUNK_BYTES, Reader, Writer, source_array
 
 MAX_HEADER_BYTES = 100_000_000  # the safetensors specification's limit
-CRC_PREFIX = "crc32:"
+CRC_PREFIX = "crc32:"  # files written before gsum64
+GSUM_PREFIX = _gsum.KEY_PREFIX
 
 _CODES = {"bool_": "BOOL", "uint8": "U8", "int8": "I8", "int16": "I16", "uint16": "U16",
           "int32": "I32", "uint32": "U32", "int64": "I64", "uint64": "U64",
@@ -127,7 +131,7 @@ def ms_crc_step(name: str, host: np.ndarray, crc: int) -> int:
             crc = zlib.crc32(memoryview(zeros)[:step], crc)
             left -= step
         return crc
-    return zlib.crc32(memoryview(host.reshape(-1).view(np.uint8)), crc)
+    return zlib.crc32(host.reshape(-1).view(np.uint8).data, crc)
 
 
 def ms_crc_num(reader: Reader, header: Header) -> int:
@@ -177,22 +181,46 @@ def write_file(path: str, items: Iterable[tuple[str, Any]], metadata: dict[str, 
         nbytes = math.prod(shape) * dtype.itemsize
         infos.append(TensorInfo(name, dtype, shape, offset, offset + nbytes))
         offset += nbytes
-        metadata[CRC_PREFIX + name] = "0" * 8  # fixed width: filled in after the data
+        # fixed width: filled in after the data
+        metadata[GSUM_PREFIX + name] = "0" * _gsum.HEX_PER_SEGMENT * _gsum.segment_count(nbytes)
     if crc_num:
         metadata["crc_num"] = "0" * 10
     placeholder = _header_bytes(infos, metadata)
     with atomic_write(path) as f:
         f.write(placeholder)
-        chained = 0
+        writer = Writer(f)
+        chained = 0  # MindSpore's crc_num, chained in file order (callers sort by name)
+        pending: list[tuple[str, int, _gsum.SegmentHasher, Any]] = []
+
+        def finish(name: str, nbytes: int, segments: _gsum.SegmentHasher, crc: Any) -> None:
+            nonlocal chained
+            metadata[GSUM_PREFIX + name] = _gsum.encode(segments.digests())
+            if isinstance(crc, ParallelCrc):
+                chained = combine(zlib.crc32(name.encode("utf-8"), chained), crc.value(), nbytes)
+            elif crc is not None:  # a 0-d integer, hashed as MindSpore's bytes() does
+                chained = ms_crc_step(name, crc, chained)
+
         for (name, data), info in zip(pairs, infos):
-            host = host_bytes(data)
-            crc = write_array(f, host, 0)
-            metadata[CRC_PREFIX + name] = f"{crc:08x}"
-            if crc_num:  # MindSpore's, chained in file order (callers sort by name)
-                chained = ms_crc_step(name, host, chained)
+            # Each segment is hashed just before it is written, so the write copies it
+            # from the CPU's cache and every digest is ready when the data is written.
+            segments = _gsum.SegmentHasher(inline=True, piece_bytes=_gsum.SEGMENT_BYTES)
+            crc: Any = None
+            if not crc_num:
+                writer.write_tensor(data, [segments])
+            elif not info.shape and info.dtype.numpy_dtype.kind in "iu":
+                crc = _host(source_array(data))
+                writer.write_tensor(crc, [segments])
+            else:
+                crc = ParallelCrc(0)
+                writer.write_tensor(data, [segments, crc])
+            pending.append((name, info.end - info.begin, segments, crc))
+            if len(pending) > 1:  # its crc32 ran while this tensor was written
+                finish(*pending.pop(0))
             if progress is not None:
                 progress.advance(info.end - info.begin)
-            del host
+        for entry in pending:
+            finish(*entry)
+        # The header goes in before atomic_write's fsync: one flush to disk in all.
         if crc_num:
             metadata["crc_num"] = f"{chained:010d}"
         final = _header_bytes(infos, metadata)
@@ -200,6 +228,10 @@ def write_file(path: str, items: Iterable[tuple[str, Any]], metadata: dict[str, 
         f.seek(0)
         f.write(final)
     return Header({i.name: i for i in infos}, metadata, len(final))
+
+
+def _host(array: Any) -> np.ndarray:
+    return array if isinstance(array, np.ndarray) else array.get()  # a 0-d CuPy array
 
 
 # --------------------------------------------------------------------------- reading
@@ -237,6 +269,9 @@ def read_header(reader: Reader, size: int) -> Header:
         body = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates(path))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: the safetensors header is not UTF-8 JSON ({exc}).") from None
+    except RecursionError:  # json's decoder recurses per level of nesting
+        raise ValueError(f"{path}: the safetensors header is nested too deeply to be a "
+                         "header (one level of tensors, one of their fields).") from None
     if not isinstance(body, dict):
         raise ValueError(f"{path}: the safetensors header is not a JSON object.")
     metadata = body.pop("__metadata__", None) or {}
@@ -268,6 +303,10 @@ def read_header(reader: Reader, size: int) -> Header:
         if end - begin != nbytes:
             raise ValueError(f"{what}: shape {shape} of {spec['dtype']} needs {nbytes} bytes, "
                              f"but data_offsets span {end - begin}.")
+        gsum = metadata.get(GSUM_PREFIX + name)
+        if gsum is not None and _gsum.decode(gsum, nbytes) is None:
+            raise ValueError(f"{what}: its {GSUM_PREFIX} checksum {gsum!r:.40} is not "
+                             f"{_gsum.segment_count(nbytes)} segment digests of 16 hex digits.")
         tensors[name] = TensorInfo(name, dtype, tuple(shape), begin, end)
     previous = None
     for info in sorted(tensors.values(), key=lambda i: (i.begin, i.end)):
@@ -283,32 +322,61 @@ def read_header(reader: Reader, size: int) -> Header:
     return Header(tensors, metadata, data_start)
 
 
-def map_tensor(path: str, header: Header, name: str) -> np.ndarray:
-    """A read-only memory map of tensor ``name`` of the file ``path`` (its header read by
-    ``read_header``): only the pages of what is sliced from it are read from disk. Its
-    crc32 is not checked (use ``read_tensor_into`` for a whole tensor)."""
-    info = header.tensors[name]
+def _map_bytes(path: str, header: Header, info: TensorInfo) -> np.ndarray:
+    """A read-only memory map of a tensor's bytes: only the pages sliced from it are read."""
     if info.begin == info.end:
-        return np.empty(info.shape, info.dtype.numpy_dtype)
-    mapped = np.memmap(path, dtype=info.dtype.numpy_dtype, mode="r",
-                       offset=header.data_start + info.begin, shape=info.shape or (1,))
-    return mapped.reshape(info.shape)
+        return np.empty(0, np.uint8)
+    return np.memmap(path, dtype=np.uint8, mode="r", offset=header.data_start + info.begin,
+                     shape=(info.end - info.begin,))
 
 
-def read_tensor_into(reader: Reader, header: Header, name: str, out: Any,
-                     byte_range: tuple[int, int] | None = None) -> None:
-    """Read tensor ``name`` (or bytes ``byte_range`` of it) into the C-contiguous ``out``."""
+def read_tensor_into(reader: Reader, header: Header, name: str, out: Any) -> _gsum.PendingCheck:
+    """Read tensor ``name`` into the C-contiguous ``out`` (as many bytes as it has); its
+    checksum is checked by the returned ``_gsum.PendingCheck.finish()``."""
     info = header.tensors[name]
-    start, stop = (0, info.end - info.begin) if byte_range is None else byte_range
-    if not 0 <= start <= stop <= info.end - info.begin:
-        raise ValueError(f"{reader.path}: tensor {name!r}: byte range {byte_range} is outside "
-                         f"its {info.end - info.begin} bytes.")
-    if out.nbytes != stop - start:
+    nbytes = info.end - info.begin
+    if out.nbytes != nbytes:
         raise ValueError(f"{reader.path}: tensor {name!r}: the destination holds {out.nbytes} "
-                         f"bytes, the range {stop - start}.")
-    expected = header.metadata.get(CRC_PREFIX + name) if byte_range is None else None
-    crc = reader.read_into(header.data_start + info.begin + start, stop - start, out, 0,
-                           f"tensor {name!r}", 0 if expected is not None else None)
-    if expected is not None and f"{crc:08x}" != expected:
-        raise ValueError(f"{reader.path}: tensor {name!r}: crc32 {crc:08x} does not match the "
-                         f"{expected} in the metadata: the file is damaged.")
+                         f"bytes, the tensor {nbytes}.")
+    gsum, crc = header.metadata.get(GSUM_PREFIX + name), header.metadata.get(CRC_PREFIX + name)
+    if gsum is not None:
+        # Each 1 MiB segment is hashed on the reading thread right after its read, from
+        # the CPU's cache: less work in all than a worker thread hashing from memory,
+        # which matters on a machine whose cores are busy (the benchmarks' note).
+        check = _gsum.PendingCheck(reader.path, name, "gsum64", _gsum.decode(gsum, nbytes),
+                                   _gsum.SegmentHasher(inline=True, piece_bytes=_gsum.SEGMENT_BYTES))
+    elif crc is not None:
+        check = _gsum.PendingCheck(reader.path, name, "crc32", crc, ParallelCrc(0))
+    else:
+        check = _gsum.PendingCheck(reader.path, name, "none", None, None)
+    try:
+        reader.read_into(header.data_start + info.begin, nbytes, out, 0, f"tensor {name!r}",
+                         check.hashers)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            check.finish()  # waits for the hashes already queued
+        raise
+    return check
+
+
+def read_box(path: str, header: Header, name: str, box: tuple[slice, ...], out: np.ndarray) -> None:
+    """Copy ``box`` of tensor ``name`` into the host array ``out`` through a memory map
+    (only the pages it needs are read), and check the gsum64 segments holding those
+    bytes (a file written before gsum64: the tensor's crc32, over all of it)."""
+    info = header.tensors[name]
+    raw = _map_bytes(path, header, info)
+    out[...] = raw.view(info.dtype.numpy_dtype).reshape(info.shape)[box] if raw.size else 0
+    gsum, crc = header.metadata.get(GSUM_PREFIX + name), header.metadata.get(CRC_PREFIX + name)
+    what = f"{path}: tensor {name!r}"
+    if gsum is not None:
+        expected = _gsum.decode(gsum, raw.size)
+        assert expected is not None  # read_header checked it
+        bad = _gsum.damaged_segments(raw, expected, _gsum.touched_segments(
+            info.shape, info.dtype.itemsize, box))
+        if bad:
+            raise ValueError(f"{what}: gsum64 segment(s) {bad[:8]} (of 1 MiB), which the part "
+                             "read lies in, do not match the checksums in the metadata: the "
+                             "file is damaged.")
+    elif crc is not None and f"{zlib.crc32(raw.data):08x}" != crc:
+        raise ValueError(f"{what}: crc32 does not match the {crc} in the metadata: the file "
+                         "is damaged.")

@@ -12,6 +12,8 @@ Encrypted checkpoints are not supported (``NotImplementedError`` says how to con
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import zlib
 from collections.abc import Callable
@@ -27,7 +29,9 @@ from .._tensor import Tensor
 from ..nn import Cell
 from . import _apply, _ckpt_format as ckpt, _safetensors as st
 from ._apply import load_param_into_net
-from ._fileio import Progress, Reader, atomic_write, host_bytes, write_array
+from ._crc import ParallelCrc
+from ._fileio import Progress, atomic_write
+from ._transfer import Reader, Writer, new_array, source_array
 
 _FORMATS = ("ckpt", "safetensors")
 _ENCRYPTION = ("MindSpore's encrypted checkpoints (AES-GCM/AES-CBC/SM4-CBC framing) are not "
@@ -68,8 +72,12 @@ def _append_value(name: str, value: Any) -> Tensor | str:
         if not -2**63 <= value < 2**63:
             raise value_error("save_checkpoint", f"append_dict[{name!r}]", value, "an int64")
         return Tensor(np.asarray(value, np.int64))
-    if isinstance(value, float):  # Float64: MindSpore's Float32 would round it
-        return Tensor(np.asarray(value, np.float64))
+    if isinstance(value, float):  # Float32, as MindSpore writes it (so files round-trip)
+        if math.isfinite(value) and not abs(value) <= float(np.finfo(np.float32).max):
+            raise value_error("save_checkpoint", f"append_dict[{name!r}]", value,
+                              "a float that Float32 holds (MindSpore saves floats as Float32); "
+                              "pass a Float64 Tensor to keep it")
+        return Tensor(np.asarray(value, np.float32))
     raise type_error("save_checkpoint", f"append_dict[{name!r}]", value,
                      "an int, float, bool, str, Parameter or Tensor")
 
@@ -127,6 +135,7 @@ def _collect(save_obj: Any, append_dict: Any, choice_func: Any) -> list[tuple[st
 def _write_ckpt(path: str, items: list[tuple[str, Tensor | str]], crc_check: bool,
                 progress: Progress) -> None:
     with atomic_write(path) as f:
+        writer = Writer(f)
         crc = 0 if crc_check else None
         for name, data in items:
             if isinstance(data, str):  # NumPy 'U' data (UTF-32LE), dims [0], as MindSpore
@@ -135,16 +144,19 @@ def _write_ckpt(path: str, items: list[tuple[str, Tensor | str]], crc_check: boo
                 f.write(blob)
                 crc = None if crc is None else zlib.crc32(blob, crc)
                 continue
-            host = host_bytes(data)
-            flat = host.reshape(-1).view(np.uint8)
+            flat = source_array(data).reshape(-1).view(np.uint8)  # NumPy or CuPy
             for start, stop in ckpt.slice_bounds(flat.size):
                 head = ckpt.record_head(name, ckpt.type_name(data.dtype, name), tuple(data.shape),
                                         stop - start)
                 f.write(head)
-                crc = None if crc is None else zlib.crc32(head, crc)
-                crc = write_array(f, flat[start:stop], crc)
+                if crc is None:
+                    writer.write_tensor(flat[start:stop])
+                    continue
+                hasher = ParallelCrc(zlib.crc32(head, crc))  # hashes while the next piece is written
+                writer.write_tensor(flat[start:stop], [hasher])
+                crc = hasher.value()
             progress.advance(flat.size)
-            del host, flat
+            del flat
         if crc is not None:
             f.write(ckpt.crc_trailer(crc))
 
@@ -167,13 +179,14 @@ def save_checkpoint(save_obj: Any, ckpt_file_name: Any, integrated_save: bool = 
         ckpt_file_name: The file; ``.ckpt`` or ``.safetensors`` is appended if missing.
         integrated_save: MindSpore's flag for auto-parallel merging (no effect here).
         async_save: Only ``False``: asynchronous saving is not supported.
-        append_dict: Extra values: int (Int64), float (Float64), bool, str, Tensor.
+        append_dict: Extra values: int (Int64), float (Float32, as MindSpore; a Float64
+            Tensor keeps all digits), bool, str, Tensor.
         enc_key: Only ``None``: encryption is not supported.
         enc_mode: Ignored without ``enc_key``.
         choice_func: ``f(name) -> bool`` choosing which parameters to save.
         crc_check: Write MindSpore's crc32 (a ``.ckpt`` trailer; ``crc_num`` metadata
-            in safetensors, which always carry a crc32 per tensor as well). A CRC
-            detects accidental damage; it is not authentication.
+            in safetensors, which always carry a checksum per tensor as well, gsum64).
+            A checksum detects accidental damage; it is not authentication.
         format: ``"ckpt"`` or ``"safetensors"``.
 
     Raises:
@@ -245,20 +258,30 @@ def _selector(where: str, filter_prefix: Any, specify_prefix: Any,
     specify, filter_ = prefixes("specify_prefix", specify_prefix), prefixes("filter_prefix", filter_prefix)
     _check_callable(where, "choice_func", choice_func)
     if specify is None and filter_ is None:
-        return (lambda name: bool(choice_func(name))) if choice_func else (lambda name: True)
+        return _guarded(where, choice_func) if choice_func else (lambda name: True)
     return lambda name: ((specify is None or name.startswith(specify))
                          and (filter_ is None or not name.startswith(filter_)))
 
 
+def _guarded(where: str, choice_func: Callable[[str], Any]) -> Callable[[str], bool]:
+    """``choice_func`` whose own exception becomes MindSpore's ValueError (chained to it)."""
+    def choose(name: str) -> bool:
+        try:
+            return bool(choice_func(name))
+        except Exception as exc:
+            raise ValueError(f"{where}: choice_func raised {type(exc).__name__} for the "
+                             f"parameter {name!r}: {exc}; nothing was loaded.") from exc
+    return choose
+
+
 def _new_parameter(array: Any, name: str) -> Parameter:
     """A Parameter named ``name`` around ``array`` (no copy, no random key used)."""
-    param = Parameter(Tensor._from_array(array.reshape(-1)[:0]), name=name)
-    param._set_array(array, from_numpy(array.dtype))
+    param = Parameter(Tensor._wrap(array.reshape(-1)[:0]), name=name)
+    param._replace_with(Tensor._wrap(array), share=True)
     return param
 
 
 def _load_ckpt(path: str, select: Callable[[str], bool], crc_check: bool) -> dict[str, Any]:
-    xp = _backend.active_array_module()
     out: dict[str, Any] = {}
     with open(path, "rb", buffering=0) as f:
         size = os.fstat(f.fileno()).st_size
@@ -278,13 +301,16 @@ def _load_ckpt(path: str, select: Callable[[str], bool], crc_check: bool) -> dic
                     out[entry.tag] = ckpt.read_str(entry, reader)
                     continue
                 dtype, shape = ckpt.entry_shape(entry, path)
-                array = xp.empty(shape, dtype.numpy_dtype)
+                array = new_array(shape, dtype.numpy_dtype)
                 done = 0
                 for offset, nbytes in entry.pieces:
                     what = f"record of {entry.tag!r}"
-                    if running is not None:
-                        running = reader.crc_range(cursor, offset - cursor, running, what)
-                    running = reader.read_into(offset, nbytes, array, done, what, running)
+                    if running is None:
+                        reader.read_into(offset, nbytes, array, done, what)
+                    else:
+                        hasher = ParallelCrc(reader.crc_range(cursor, offset - cursor, running, what))
+                        reader.read_into(offset, nbytes, array, done, what, [hasher])
+                        running = hasher.value()
                     cursor, done = offset + nbytes, done + nbytes
                     progress.advance(nbytes)
                 out[entry.tag] = array
@@ -300,13 +326,13 @@ def _load_ckpt(path: str, select: Callable[[str], bool], crc_check: bool) -> dic
 
 
 def _load_safetensors(path: str, select: Callable[[str], bool], crc_check: bool) -> dict[str, Any]:
-    xp = _backend.active_array_module()
     out: dict[str, Any] = {}
     with open(path, "rb", buffering=0) as f:
         reader = Reader(f, path)
         header = st.read_header(reader, os.fstat(f.fileno()).st_size)
         names = sorted(header.tensors)  # MindSpore's order
-        own = all(st.CRC_PREFIX + n in header.metadata for n in names)
+        own = all(st.GSUM_PREFIX + n in header.metadata or st.CRC_PREFIX + n in header.metadata
+                  for n in names)
         if "crc_num" in header.metadata and not own:  # MindSpore's checksum, one pass
             chained = st.ms_crc_num(reader, header)
             if header.metadata["crc_num"].strip() != str(chained).zfill(
@@ -315,16 +341,23 @@ def _load_safetensors(path: str, select: Callable[[str], bool], crc_check: bool)
                                  f"the data ({chained}): the file is damaged.")
         elif crc_check and not own:
             raise ValueError(f"{path}: crc_check=True, but the file carries no checksum.")
-        for name in names:
-            if not select(name):
-                continue
-            info = header.tensors[name]
-            array = xp.empty(info.shape, info.dtype.numpy_dtype)
-            try:
-                st.read_tensor_into(reader, header, name, array)
-            finally:
-                reader.drain()
-            out[name] = array
+        checks: list[Any] = []  # _gsum.PendingCheck
+        try:
+            for name in names:
+                if not select(name):
+                    continue
+                info = header.tensors[name]
+                out[name] = new_array(info.shape, info.dtype.numpy_dtype)
+                checks.append(st.read_tensor_into(reader, header, name, out[name]))
+                if len(checks) > 1:  # one tensor's checksum is finished while the next is read
+                    checks.pop(0).finish()
+            for check in checks:
+                check.finish()
+        finally:
+            for check in checks:  # after a failure: no hash left reading a buffer
+                with contextlib.suppress(Exception):
+                    check.finish()
+            reader.drain()  # once, for the whole file (the GPU path's pinned buffers)
     return out
 
 
@@ -338,8 +371,9 @@ def load_checkpoint(ckpt_file_name: Any, net: Cell | None = None, strict_load: b
     Only the chosen records are read, each straight into its own new array on the
     active backend. Every length is checked against the file before it is allocated;
     a damaged, truncated or hostile file raises ``ValueError`` naming the file and the
-    record. Any checksum present (a ``.ckpt`` crc trailer, safetensors crc32s) is
-    checked, whether or not ``crc_check`` asks.
+    record. Any checksum present (a ``.ckpt`` crc trailer, the per-tensor checksums of
+    gpuparam's safetensors, MindSpore's ``crc_num``) is checked, whether or not
+    ``crc_check`` asks.
 
     Args:
         ckpt_file_name: The file.

@@ -1,0 +1,135 @@
+"""Reductions over axes: sums, extremes, truth tests and moments, with their result dtypes.
+
+Result dtypes are NumPy's (an Int32 ``sum`` is Int64, an integer ``mean`` Float64),
+except that a moment or norm of an integer or bool array is Float32, as in MindSpore,
+not NumPy's float64. Results are always arrays (0-d for a full reduction), never NumPy
+scalars.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .._backend import Array, get_array_module
+from .._errors import check_bool, type_error, value_error
+from .axes import check_axes, check_axis
+from .convert import float32_unless_float64
+
+
+def _reduce(name: str, x: Array, axis: Any, keepdims: Any, where: str) -> Array:
+    axes = check_axes(where, "axis", axis, x.ndim)
+    check_bool(where, "keepdims", keepdims)
+    xp = get_array_module(x)
+    return xp.asarray(getattr(xp, name)(x, axis=axes, keepdims=keepdims))
+
+
+def _nonempty(where: str, x: Array, name: str) -> None:
+    if x.size == 0:
+        raise ValueError(f"{where}: an empty tensor (shape {tuple(x.shape)}) has no {name}.")
+
+
+def sum(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
+    """The sum over ``axis`` (``None`` or ``()``: every axis)."""
+    return _reduce("sum", x, axis, keepdims, where)
+
+
+def mean(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:
+    """The mean over ``axis`` (``None`` or ``()``: every axis)."""
+    return _reduce("mean", x, axis, keepdims, where)
+
+
+def max(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
+    """The maximum over ``axis``; ValueError for an empty array."""
+    _nonempty(where, x, "max")
+    return _reduce("max", x, axis, keepdims, where)
+
+
+def min(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
+    """The minimum over ``axis``; ValueError for an empty array."""
+    _nonempty(where, x, "min")
+    return _reduce("min", x, axis, keepdims, where)
+
+
+def any(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
+    """Whether any element over ``axis`` is true (a bool array)."""
+    return _reduce("any", x, axis, keepdims, where)
+
+
+def all(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
+    """Whether every element over ``axis`` is true (a bool array)."""
+    return _reduce("all", x, axis, keepdims, where)
+
+
+def _arg_extreme(name: str, x: Array, axis: Any, keepdims: Any, where: str) -> Array:
+    _nonempty(where, x, name)
+    if axis is not None:
+        if isinstance(axis, (tuple, list)):
+            raise type_error(where, "axis", axis, "None or an int")
+        axis = check_axis(where, "axis", axis, x.ndim)
+    check_bool(where, "keepdims", keepdims)
+    xp = get_array_module(x)
+    return xp.asarray(getattr(xp, name)(x, axis=axis, keepdims=keepdims))
+
+
+def argmax(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:
+    """The index of the maximum over the int ``axis`` (of the flattened array when ``None``)."""
+    return _arg_extreme("argmax", x, axis, keepdims, where)
+
+
+def argmin(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:
+    """The index of the minimum over the int ``axis`` (of the flattened array when ``None``)."""
+    return _arg_extreme("argmin", x, axis, keepdims, where)
+
+
+def _moment(name: str, x: Array, axis: Any, ddof: Any, keepdims: Any, where: str) -> Array:
+    if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
+        raise value_error(where, "ddof", ddof, "an int >= 0")
+    axes = check_axes(where, "axis", axis, x.ndim)
+    check_bool(where, "keepdims", keepdims)
+    xp = get_array_module(x)
+    out = getattr(xp, name)(x, axis=axes, ddof=int(ddof), keepdims=keepdims)
+    return float32_unless_float64(xp.asarray(out), x)
+
+
+def std(x: Array, axis: Any = None, ddof: Any = 0, keepdims: Any = False, *,
+        where: str) -> Array:
+    """The standard deviation over ``axis``: ``sqrt(sum((x - mean)**2) / (n - ddof))``.
+
+    Example:
+        >>> std(np.array([1, 2, 3, 4], np.int32), where="std")  # Float32, as MindSpore
+        array(1.118034, dtype=float32)
+    """
+    return _moment("std", x, axis, ddof, keepdims, where)
+
+
+def var(x: Array, axis: Any = None, ddof: Any = 0, keepdims: Any = False, *,
+        where: str) -> Array:
+    """The variance over ``axis``: ``sum((x - mean)**2) / (n - ddof)``."""
+    return _moment("var", x, axis, ddof, keepdims, where)
+
+
+def norm(x: Array, ord: Any = None, dim: Any = None, keepdim: Any = False, *,  # noqa: A002
+         where: str) -> Array:
+    """A vector or matrix norm, as ``numpy.linalg.norm``; with ``ord=None`` and
+    ``dim=None``, the 2-norm of all elements (Frobenius), accumulated in Float32 (Float64
+    for a Float64 array)."""
+    check_bool(where, "keepdim", keepdim)
+    xp = get_array_module(x)
+    if dim is None and ord is None:
+        wide = xp.abs(x).astype(np.float64 if x.dtype == np.float64 else np.float32)
+        out = xp.sqrt((wide ** 2).sum())
+        if keepdim:
+            out = out.reshape((1,) * x.ndim)
+        return float32_unless_float64(xp.asarray(out), x)
+    axes = check_axes(where, "dim", dim, x.ndim)
+    try:
+        out = xp.linalg.norm(x, ord=ord, axis=axes, keepdims=keepdim)
+    except ValueError as exc:
+        raise value_error(where, "ord", ord, f"a norm order valid for dim={dim} ({exc})") from None
+    return float32_unless_float64(xp.asarray(out), x)
+
+
+__all__ = ["all", "any", "argmax", "argmin", "max", "mean", "min", "norm", "std", "sum", "var"]
