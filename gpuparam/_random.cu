@@ -214,6 +214,9 @@ __device__ __forceinline__ typename O::T value32(u32 b, const float p[5], float 
 
 // Contiguous results: result r is flat element base + r. Thread i computes the block
 // holding elements 8 (base / 8 + i) ... + 7 and writes those inside [base, base + n).
+// Every vector store below is 16 bytes wide (one uint4, or two float4 / double2), so a
+// 16-byte-aligned destination suffices: asking for the block's full width (32 bytes for
+// float32 and float64) sent half of the aligned blocks of a shard to scalar stores.
 template <int DIST, class O>
 __device__ __forceinline__ void contig32(typename O::T* out, i64 n, u64 k0, u64 k1,
                                          u64 stream, const float p[5], float lo, float hi,
@@ -230,7 +233,7 @@ __device__ __forceinline__ void contig32(typename O::T* out, i64 n, u64 k0, u64 
     const i64 r0 = ((first + i) << 3) - base;
     typename O::T* dst = out + r0;
     if (!GP_RARE(!(r0 >= 0 && r0 + 8 <= n &&
-                   reinterpret_cast<size_t>(dst) % (8 * sizeof(typename O::T)) == 0))) {
+                   reinterpret_cast<size_t>(dst) % 16 == 0))) {
       O::store8(dst, v);
     } else {
 #pragma unroll
@@ -304,7 +307,7 @@ __device__ __forceinline__ void contig64(double* out, i64 n, u64 k0, u64 k1, u64
     for (int e = 0; e < 4; ++e) v[e] = value64<DIST>(c[e], p, lo, hi);
     const i64 r0 = ((first + i) << 2) - base;
     double* dst = out + r0;
-    if (!GP_RARE(!(r0 >= 0 && r0 + 4 <= n && reinterpret_cast<size_t>(dst) % 32 == 0))) {
+    if (!GP_RARE(!(r0 >= 0 && r0 + 4 <= n && reinterpret_cast<size_t>(dst) % 16 == 0))) {
       reinterpret_cast<double2*>(dst)[0] = make_double2(v[0], v[1]);
       reinterpret_cast<double2*>(dst)[1] = make_double2(v[2], v[3]);
     } else {
