@@ -36,9 +36,9 @@ def _floating(x: Array) -> Array:
 
 def _float_only(x: Array, where: str) -> Array:
     if not _is_inexact(x.dtype):
-        raise type_error(where, "input", f"an array of {x.dtype}",
-                         "a Tensor of float16, float32 or float64 (MindSpore has no "
-                         "integer kernel for it; cast with x.astype(gpuparam.float32))")
+        raise TypeError(f"{where}: `input` must be a Tensor of float16, float32 or float64 "
+                        "(MindSpore has no integer kernel for it; cast it with "
+                        f"x.astype(gpuparam.float32)), got {from_numpy(x.dtype, where)}.")
     return x
 
 
@@ -74,14 +74,14 @@ def sqrt(x: Array) -> Array:
         return xp.sqrt(_floating(x))
 
 
-def rsqrt(x: Array) -> Array:
+def rsqrt(x: Array, *, where: str = "rsqrt") -> Array:
     """``1 / sqrt(x)`` (NaN below 0, inf at 0), for float inputs.
 
     Example:
         >>> rsqrt(np.array([4.0, 0.25, -1.0], np.float32))
         array([0.5, 2. , nan], dtype=float32)
     """
-    x = _float_only(x, "rsqrt")
+    x = _float_only(x, where)
     xp = get_array_module(x)
     with np.errstate(invalid="ignore", divide="ignore"):
         return xp.reciprocal(xp.sqrt(x))
@@ -249,24 +249,27 @@ def promote(x: Any, y: Any, *, where: str, args: tuple[str, str] = ("input", "ot
     return xp, out[0], out[1]
 
 
-def maximum(x: Any, y: Any, *, where: str = "maximum") -> Array:
+def maximum(x: Any, y: Any, *, where: str = "maximum",
+            args: tuple[str, str] = ("input", "other")) -> Array:
     """The larger of ``x`` and ``y`` at each element (NaN if either is NaN).
 
     Example:
         >>> maximum(np.array([1, 5], np.int64), np.array([4.0, 2.0]))
         array([4., 5.])
     """
-    xp, a, b = promote(x, y, where=where)
+    xp, a, b = promote(x, y, where=where, args=args)
     return xp.asarray(xp.maximum(a, b))
 
 
-def minimum(x: Any, y: Any, *, where: str = "minimum") -> Array:
+def minimum(x: Any, y: Any, *, where: str = "minimum",
+            args: tuple[str, str] = ("input", "other")) -> Array:
     """The smaller of ``x`` and ``y`` at each element (NaN if either is NaN)."""
-    xp, a, b = promote(x, y, where=where)
+    xp, a, b = promote(x, y, where=where, args=args)
     return xp.asarray(xp.minimum(a, b))
 
 
-def pow(x: Any, y: Any, *, where: str = "pow") -> Array:  # noqa: A001
+def pow(x: Any, y: Any, *, where: str = "pow",  # noqa: A001
+        args: tuple[str, str] = ("input", "exponent")) -> Array:
     """``x ** y``. Integers to negative integer powers give MindSpore's result, the real
     power truncated toward zero: ``1``, ``+-1`` for a base of ``-1``, else ``0`` (also
     for a base of 0, where MindSpore's cast of inf is undefined).
@@ -278,9 +281,9 @@ def pow(x: Any, y: Any, *, where: str = "pow") -> Array:  # noqa: A001
         array([4., 9.], dtype=float32)
     """
     if getattr(x, "dtype", None) == np.bool_ and getattr(y, "dtype", None) == np.bool_:
-        raise TypeError(f"{where}: `input` and `exponent` must not both be bool Tensors.")
+        raise TypeError(f"{where}: `{args[0]}` and `{args[1]}` must not both be bool Tensors.")
     common = result_type(x, y, where=where)
-    xp, a, b = promote(x, y, where=where, args=("input", "exponent"))
+    xp, a, b = promote(x, y, where=where, args=args)
     if _is_inexact(common):
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             return xp.asarray(xp.power(a, b))
@@ -297,7 +300,8 @@ def pow(x: Any, y: Any, *, where: str = "pow") -> Array:  # noqa: A001
     return xp.where(negative, inverse, out).astype(common)
 
 
-def floor_div(x: Any, y: Any, *, where: str = "floor_div") -> Array:
+def floor_div(x: Any, y: Any, *, where: str = "floor_div",
+              args: tuple[str, str] = ("input", "other")) -> Array:
     """``floor(x / y)``. An integer divided by 0 gives the dtype's largest value (x > 0),
     its smallest (x < 0) or 0 (x == 0), as MindSpore's CPU kernel; floats give +-inf/NaN.
 
@@ -305,7 +309,7 @@ def floor_div(x: Any, y: Any, *, where: str = "floor_div") -> Array:
         >>> floor_div(np.array([7, -7, 7, 0], np.int32), np.array([2, 2, 0, 0], np.int32))
         array([          3,          -4,  2147483647,           0], dtype=int32)
     """
-    xp, a, b = promote(x, y, where=where)
+    xp, a, b = promote(x, y, where=where, args=args)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = xp.asarray(xp.floor_divide(a, b))
     if out.dtype.kind in "iu":
@@ -317,7 +321,8 @@ def floor_div(x: Any, y: Any, *, where: str = "floor_div") -> Array:
     return out
 
 
-def floor_mod(x: Any, y: Any, *, where: str = "floor_mod") -> Array:
+def floor_mod(x: Any, y: Any, *, where: str = "floor_mod",
+              args: tuple[str, str] = ("input", "other")) -> Array:
     """``x - floor(x / y) * y``: the remainder with the sign of the divisor ``y``
     (integer ``x % 0`` gives 0; float gives NaN).
 
@@ -325,12 +330,13 @@ def floor_mod(x: Any, y: Any, *, where: str = "floor_mod") -> Array:
         >>> floor_mod(np.array([5, -5], np.int32), np.array([3, 3], np.int32))
         array([2, 1], dtype=int32)
     """
-    xp, a, b = promote(x, y, where=where)
+    xp, a, b = promote(x, y, where=where, args=args)
     with np.errstate(divide="ignore", invalid="ignore"):
         return xp.asarray(xp.remainder(a, b))
 
 
-def truncate_mod(x: Any, y: Any, *, where: str = "mod") -> Array:
+def truncate_mod(x: Any, y: Any, *, where: str = "mod",
+                 args: tuple[str, str] = ("input", "other")) -> Array:
     """The remainder with the sign of the dividend ``x`` (C's ``fmod``; integer
     ``x % 0`` gives 0, float gives NaN).
 
@@ -338,12 +344,13 @@ def truncate_mod(x: Any, y: Any, *, where: str = "mod") -> Array:
         >>> truncate_mod(np.array([5, -5], np.int32), np.array([3, 3], np.int32))
         array([ 2, -2], dtype=int32)
     """
-    xp, a, b = promote(x, y, where=where)
+    xp, a, b = promote(x, y, where=where, args=args)
     with np.errstate(divide="ignore", invalid="ignore"):
         return xp.asarray(xp.fmod(a, b))
 
 
-def atan2(x: Any, y: Any, *, where: str = "atan2") -> Array:
+def atan2(x: Any, y: Any, *, where: str = "atan2",
+          args: tuple[str, str] = ("input", "other")) -> Array:
     """``arctan(x / y)`` in the quadrant of the point ``(y, x)``, in radians (MindSpore's
     ``atan2(input, other)``); Float32 for integer inputs.
 
@@ -352,7 +359,8 @@ def atan2(x: Any, y: Any, *, where: str = "atan2") -> Array:
         array([ 2.3561945, -2.3561945], dtype=float32)
     """
     dtype = result_type(x, y, where=where)
-    xp, a, b = promote(x, y, where=where, dtype=dtype if _is_inexact(dtype) else np.float32)
+    xp, a, b = promote(x, y, where=where, args=args,
+                      dtype=dtype if _is_inexact(dtype) else np.float32)
     return xp.asarray(xp.arctan2(a, b))
 
 

@@ -50,7 +50,7 @@ def _binary(name: str, fn: Callable[..., Any], doc: str) -> type:
     """A primitive ``name()(x, y)`` computing ``fn`` (an array function of two operands)."""
     def call(self: Any, x: Any, y: Any) -> Tensor:
         a, b = binary_arrays(name, x, y)
-        return Tensor._wrap(fn(a, b, where=name))
+        return Tensor._wrap(fn(a, b, where=name, args=("x", "y")))
 
     def init(self: Any) -> None:
         Primitive.__init__(self, name)
@@ -69,7 +69,8 @@ Rint = _unary("Rint", _ew.rint, "``Rint()(x)``: rounded to the nearest integer, 
               "even; float inputs only.", where_arg=True)
 Round = _unary("Round", _ew.round, "``Round()(x)``: rounded to the nearest integer, halves "
                "to even (integers unchanged).", where_arg=True)
-Rsqrt = _unary("Rsqrt", _ew.rsqrt, "``Rsqrt()(x)``: ``1 / sqrt(x)``; float inputs only.")
+Rsqrt = _unary("Rsqrt", _ew.rsqrt, "``Rsqrt()(x)``: ``1 / sqrt(x)``; float inputs only.",
+               where_arg=True)
 Reciprocal = _unary("Reciprocal", _ew.reciprocal,
                     "``Reciprocal()(x)``: ``1 / x`` (Float32 for integers).")
 Sign = _unary("Sign", _ew.sign, "``Sign()(x)``: -1, 0 or 1 in ``x``'s dtype (NaN gives 0).")
@@ -153,7 +154,8 @@ floor = _unary_function("floor", _ew.floor, "Each element rounded down; float in
                         where_arg=True)
 ceil = _unary_function("ceil", _ew.ceil, "Each element rounded up; float inputs only.",
                        where_arg=True)
-rsqrt = _unary_function("rsqrt", _ew.rsqrt, "``1 / sqrt(input)``; float inputs only.")
+rsqrt = _unary_function("rsqrt", _ew.rsqrt, "``1 / sqrt(input)``; float inputs only.",
+                        where_arg=True)
 reciprocal = _unary_function("reciprocal", _ew.reciprocal,
                              "``1 / input`` (Float32 for integers).")
 sign = _unary_function("sign", _ew.sign, "-1, 0 or 1 in the input's dtype (NaN gives 0).")
@@ -179,7 +181,7 @@ def _binary_function(name: str, fn: Callable[..., Any], doc: str,
                      args: tuple[str, str] = ("input", "other")) -> Callable[..., Tensor]:
     def function(x: Any, y: Any) -> Tensor:
         a, b = binary_arrays(name, x, y, args)
-        return Tensor._wrap(fn(a, b, where=name))
+        return Tensor._wrap(fn(a, b, where=name, args=args))
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc
     function.__module__ = __name__
@@ -208,7 +210,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
         array([ 1.,  8., 64.], dtype=float32)
     """
     a, b = binary_arrays("pow", input, exponent, ("input", "exponent"))
-    return Tensor._wrap(_ew.pow(a, b, where="pow"))
+    return Tensor._wrap(_ew.pow(a, b, where="pow", args=("input", "exponent")))
 
 
 def tensor_add(input: Any, other: Any) -> Tensor:  # noqa: A002
