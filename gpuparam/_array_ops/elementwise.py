@@ -360,7 +360,7 @@ def atan2(x: Any, y: Any, *, where: str = "atan2",
     """
     dtype = result_type(x, y, where=where)
     xp, a, b = promote(x, y, where=where, args=args,
-                      dtype=dtype if _is_inexact(dtype) else np.float32)
+                      dtype=dtype if _is_inexact(dtype) else np.dtype(np.float32))
     return xp.asarray(xp.arctan2(a, b))
 
 
