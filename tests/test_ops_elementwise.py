@@ -37,7 +37,7 @@ NAMES = [
     "ops.clamp", "ops.Print",
     # the existing elementwise fronts whose array functions live here too
     "ops.Exp", "ops.exp", "ops.Log", "ops.log", "ops.Sqrt", "ops.sqrt", "ops.Square",
-    "ops.square",
+    "ops.square", "ops.Div",
 ]
 
 _NO_INT_KERNEL = ("MindSpore's CPU kernel has no Int32 version; its documented behaviour "
@@ -316,6 +316,10 @@ def test_division_by_zero_gives_mindspore_results_without_warnings():
     assert np.isnan(ops.rsqrt(Tensor(np.array([-1.0], np.float32))).asnumpy()).all()
     assert np.isnan(ops.sqrt(Tensor(np.array([-1.0], np.float32))).asnumpy()).all()
     assert ops.log(Tensor(np.array([0.0], np.float32))).asnumpy().tolist() == [-np.inf]
+    quotient = ops.Div()(Tensor(np.array([1, -1, 0], np.int32)), Tensor(np.zeros(3, np.int32)))
+    assert quotient.dtype == gpuparam.float32
+    np.testing.assert_array_equal(quotient.asnumpy(), [np.inf, -np.inf, np.nan])
+    np.testing.assert_array_equal(ops.RealDiv()(floats, 0.0).asnumpy(), [np.inf, -np.inf, np.nan])
 
 
 def test_pow_of_integers_by_negative_integers_truncates_as_mindspore():
