@@ -543,3 +543,35 @@ def test_every_binary_front_accepts_python_scalars_on_either_side():
                                           ops.Pow(), ops.FloorDiv()], [(x, 2), (2, x)]):
         got = front(*args)
         assert got.dtype == gpuparam.float32 and got.shape == (2,)
+
+
+# ------------------------------------------------------------------ the array functions
+
+def test_array_functions_check_their_arguments():
+    from gpuparam import _array_ops
+    ints = np.array([1, 2], np.int32)
+    with pytest.raises(ValueError, match=r"^f: `op` must be one of"):
+        _array_ops.compare("bigger", ints, 1, where="f")
+    with pytest.raises(ValueError, match=r"^f: `op` must be one of"):
+        _array_ops.logical("nand", ints, 1, where="f")
+    with pytest.raises(TypeError, match=r"^f: `input` must be a Tensor or a Python number"):
+        _array_ops.promote("a", ints, where="f")
+    with pytest.raises(ValueError, match=r"^f: `b` must be a shape that broadcasts with `a`'s"):
+        _array_ops.promote(ints, np.ones(3), where="f", args=("a", "b"))
+    xp, a, b = _array_ops.promote(ints, 0.5, where="f")
+    assert xp is np and a.dtype == np.float32 and b == 0.5
+    with pytest.raises(ValueError, match=r"^AddN: `x` must be a non-empty list"):
+        _array_ops.add_n([], where="AddN")
+
+
+def test_pow_matches_a_python_loop_over_every_small_integer_pair():
+    bases, exponents = np.meshgrid(np.arange(-4, 5), np.arange(-3, 4))
+    got = _array_ops_pow(bases.astype(np.int64), exponents.astype(np.int64))
+    want = [[int(math.pow(b, e)) if b != 0 or e >= 0 else 0 for b, e in zip(row_b, row_e)]
+            for row_b, row_e in zip(bases.tolist(), exponents.tolist())]
+    assert got.dtype == np.int64 and got.tolist() == want
+
+
+def _array_ops_pow(a, b):
+    from gpuparam import _array_ops
+    return _array_ops.pow(a, b)
