@@ -125,3 +125,21 @@ from .special import erf as erf  # noqa: E402
 
 __all__ += ["boxes", "dropout", "erf", "gelu", "linear", "log_softmax", "losses",
             "normalization", "padding", "pooling", "recurrent", "resize", "silu", "softplus"]
+
+# ---- ew (issue 18): elementwise math, comparisons, logical operators ----------------------
+from . import comparison as comparison, elementwise as elementwise  # noqa: E402
+from .comparison import (compare as compare, logical as logical,  # noqa: E402
+                         logical_not as logical_not)
+from .elementwise import (add_n as add_n, atan2 as atan2, ceil as ceil, cos as cos,  # noqa: E402
+                          floor as floor, floor_div as floor_div, floor_mod as floor_mod,
+                          isfinite as isfinite, isinf as isinf, isnan as isnan,
+                          maximum as maximum, minimum as minimum, pow as pow,
+                          promote as promote, reciprocal as reciprocal, rint as rint,
+                          round as round, rsqrt as rsqrt, sign as sign, sin as sin, tan as tan,
+                          truncate_mod as truncate_mod)
+
+__all__ += ["add_n", "atan2", "ceil", "compare", "comparison", "cos", "elementwise", "floor",
+            "floor_div", "floor_mod", "isfinite", "isinf", "isnan", "logical", "logical_not",
+            "maximum", "minimum", "pow", "promote", "reciprocal", "rint", "round", "rsqrt",
+            "sign", "sin", "tan", "truncate_mod"]
+# ---- end ew -------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .. import _array_ops
 from .._dtype import to_dtype
 from .._errors import type_error
@@ -80,12 +82,14 @@ OnesLike = _unary("OnesLike", "``OnesLike()(x)``: ones of ``x``'s shape and dtyp
 
 
 class RealDiv:
-    """``RealDiv()(x, y)``: element-wise ``x / y``."""
+    """``RealDiv()(x, y)``: element-wise ``x / y`` (``x / 0`` is +-inf, ``0 / 0`` NaN, as
+    in MindSpore, without NumPy's warning)."""
 
     def __call__(self, x: Any, y: Any) -> Tensor:
         if not isinstance(x, Tensor) and not isinstance(y, Tensor):
             raise type_error("RealDiv", "x", x, "a Tensor (x or y)")
-        return (x if isinstance(x, Tensor) else Tensor(x)) / y
+        with np.errstate(divide="ignore", invalid="ignore"):  # no-op on CuPy, which never warns
+            return (x if isinstance(x, Tensor) else Tensor(x)) / y
 
 
 Div = type("Div", (RealDiv,), {"__doc__": "``Div()(x, y)``: element-wise ``x / y``."})

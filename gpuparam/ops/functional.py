@@ -178,6 +178,33 @@ __all__ += ["arange", "argmax", "broadcast_to", "cat", "chunk", "concat", "expan
 # ----------------------------------------------------------------------- end of ops-a
 
 
+# ---- ew (issue 18): elementwise math, comparisons, logical and dtype ops ----------------
+from ._elementwise import (abs as abs, addn as addn, atan2 as atan2, ceil as ceil,  # noqa: E402
+                           clamp as clamp, clip as clip, clip_by_value as clip_by_value,
+                           cos as cos, erf as erf, floor as floor, floor_div as floor_div,
+                           floor_divide as floor_divide, floor_mod as floor_mod,
+                           isfinite as isfinite, isinf as isinf, isnan as isnan,
+                           maximum as maximum, minimum as minimum, pow as pow,
+                           reciprocal as reciprocal, remainder as remainder,
+                           round as round, rsqrt as rsqrt, sign as sign, sin as sin,
+                           tan as tan, tensor_add as tensor_add)
+from ._comparison import (dtype as dtype, eq as eq, equal as equal, ge as ge,  # noqa: E402
+                          greater as greater, greater_equal as greater_equal, gt as gt,
+                          is_floating_point as is_floating_point, le as le, less as less,
+                          less_equal as less_equal, logical_and as logical_and,
+                          logical_not as logical_not, logical_or as logical_or,
+                          logical_xor as logical_xor, lt as lt, ne as ne,
+                          not_equal as not_equal)
+
+__all__ += ["abs", "addn", "atan2", "ceil", "clamp", "clip", "clip_by_value", "cos", "dtype",
+           "eq", "equal", "erf", "floor", "floor_div", "floor_divide", "floor_mod", "ge",
+           "greater", "greater_equal", "gt", "is_floating_point", "isfinite", "isinf",
+           "isnan", "le", "less", "less_equal", "logical_and", "logical_not", "logical_or",
+           "logical_xor", "lt", "maximum", "minimum", "ne", "not_equal", "pow", "reciprocal",
+           "remainder", "round", "rsqrt", "sign", "sin", "tan", "tensor_add"]
+# ---- end ew -------------------------------------------------------------------------------
+
+
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
     raise missing_mindspore_name(__name__, name)

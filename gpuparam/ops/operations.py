@@ -93,6 +93,28 @@ __all__ += ["ArgMaxWithValue", "ArgMinWithValue", "Argmax", "BroadcastTo", "Conc
 # ----------------------------------------------------------------------- end of ops-a
 
 
+# ---- ew (issue 18): elementwise math, comparisons, logical and dtype ops ----------------
+from ._elementwise import (Abs as Abs, AddN as AddN, Atan2 as Atan2, Ceil as Ceil,  # noqa: E402
+                           Cos as Cos, Erf as Erf, Floor as Floor, FloorDiv as FloorDiv,
+                           FloorMod as FloorMod, IsFinite as IsFinite, IsInf as IsInf,
+                           IsNan as IsNan, Maximum as Maximum, Minimum as Minimum,
+                           Mod as Mod, Pow as Pow, Reciprocal as Reciprocal, Rint as Rint,
+                           Round as Round, Rsqrt as Rsqrt, Sign as Sign, Sin as Sin,
+                           Tan as Tan)
+from ._comparison import (DType as DType, Equal as Equal, Greater as Greater,  # noqa: E402
+                          GreaterEqual as GreaterEqual, Less as Less,
+                          LessEqual as LessEqual, LogicalAnd as LogicalAnd,
+                          LogicalNot as LogicalNot, LogicalOr as LogicalOr,
+                          LogicalXor as LogicalXor, NotEqual as NotEqual, Print as Print)
+
+__all__ += ["Abs", "AddN", "Atan2", "Ceil", "Cos", "DType", "Equal", "Erf", "Floor",
+           "FloorDiv", "FloorMod", "Greater", "GreaterEqual", "IsFinite", "IsInf", "IsNan",
+           "Less", "LessEqual", "LogicalAnd", "LogicalNot", "LogicalOr", "LogicalXor",
+           "Maximum", "Minimum", "Mod", "NotEqual", "Pow", "Print", "Reciprocal", "Rint",
+           "Round", "Rsqrt", "Sign", "Sin", "Tan"]
+# ---- end ew -------------------------------------------------------------------------------
+
+
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
     raise missing_mindspore_name(__name__, name)
