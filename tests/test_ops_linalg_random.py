@@ -356,3 +356,204 @@ def test_assign_add_on_a_lazy_parameter_initializes_it_first():
                      name="lazy")
     ops.assign_add(lazy, 2.0)
     assert lazy.tolist() == [3.0, 3.0]
+
+
+# ------------------------------------------------------------------ random operators
+
+N = 40_000
+
+
+def _ks(sample: np.ndarray, cdf) -> float:
+    return stats.kstest(sample.astype(np.float64).ravel(), cdf).pvalue
+
+
+def _chi_square(counts: np.ndarray, probabilities: np.ndarray) -> float:
+    expected = np.asarray(probabilities, np.float64)
+    return stats.chisquare(counts, expected / expected.sum() * counts.sum()).pvalue
+
+
+@pytest.mark.parametrize("dtype", [gpuparam.float16, gpuparam.float32, gpuparam.float64])
+def test_rand_and_randn_fit_their_distributions(dtype):
+    gpuparam.set_seed(11)
+    u = ops.rand(N, dtype=dtype)
+    z = ops.randn((N,), dtype=dtype)
+    assert u.dtype == dtype and z.dtype == dtype and u.shape == z.shape == (N,)
+    assert 0 <= u.asnumpy().min() and u.asnumpy().max() < 1
+    if dtype != gpuparam.float16:  # float16's rounding is a visible lattice to a KS test
+        assert _ks(u.asnumpy(), "uniform") > 1e-3
+        assert _ks(z.asnumpy(), "norm") > 1e-3
+    assert ops.rand(2, 3).dtype == gpuparam.float32 and ops.randn(2, 3).shape == (2, 3)
+
+
+def test_primitives_fit_and_repeat_under_set_seed():
+    gpuparam.set_seed(5)
+    uniform, normal = ops.UniformReal(), ops.StandardNormal()
+    a, b = uniform((N,)), uniform((N,))
+    z = normal((200, 200))
+    assert a.dtype == z.dtype == gpuparam.float32 and z.shape == (200, 200)
+    assert not np.array_equal(a.asnumpy(), b.asnumpy())  # each call draws anew
+    assert _ks(a.asnumpy(), "uniform") > 1e-3 and _ks(z.asnumpy(), "norm") > 1e-3
+    gpuparam.set_seed(5)
+    again = ops.UniformReal()
+    np.testing.assert_array_equal(again((N,)).asnumpy(), a.asnumpy())
+    np.testing.assert_array_equal(again((N,)).asnumpy(), b.asnumpy())
+
+
+def test_seed_arguments_map_onto_fixed_keys():
+    gpuparam.set_seed(1)
+    first = ops.StandardNormal(seed=2)((3, 4)).asnumpy()
+    np.testing.assert_array_equal(ops.StandardNormal(seed=2)((3, 4)).asnumpy(), first)
+    assert not np.array_equal(ops.StandardNormal(seed=2, seed2=1)((3, 4)).asnumpy(), first)
+    np.testing.assert_array_equal(ops.rand(5, seed=7).asnumpy(), ops.rand(5, seed=7).asnumpy())
+    assert not np.array_equal(ops.rand(5).asnumpy(), ops.rand(5).asnumpy())
+    gpuparam.set_seed(2)  # the global seed enters the seeded keys too
+    assert not np.array_equal(ops.StandardNormal(seed=2)((3, 4)).asnumpy(), first)
+    assert ops.UniformReal(seed=3).seed == 3 and ops.UniformReal().seed2 == 0
+
+
+def test_uniform_floats_and_integers_with_broadcast_bounds():
+    gpuparam.set_seed(3)
+    low = Tensor(np.array([[3.0, 4.0], [5.0, 6.0]], np.float32))
+    high = Tensor(np.array([8.0, 10.0], np.float32))
+    out = ops.uniform((3, 1, 2), low, high, seed=5)
+    assert out.shape == (3, 2, 2) and out.dtype == gpuparam.float32
+    v = out.asnumpy()
+    assert (v >= low.asnumpy()).all() and (v < high.asnumpy()).all()
+    x = ops.uniform((N,), -2.0, 3.0).asnumpy()
+    assert _ks(x, stats.uniform(-2.0, 5.0).cdf) > 1e-3
+    ints = ops.uniform((N,), Tensor(np.array(1, np.int32)), Tensor(np.array(7, np.int32)),
+                       dtype=gpuparam.int32)
+    assert ints.dtype == gpuparam.int32
+    counts = np.bincount(ints.asnumpy(), minlength=7)
+    assert counts[0] == 0 and _chi_square(counts[1:], np.full(6, 1 / 6)) > 1e-3
+
+
+def test_randint_and_uniform_int_fit_and_refuse_bad_ranges():
+    gpuparam.set_seed(4)
+    x = ops.randint(-3, 5, (N,))
+    assert x.dtype == gpuparam.int64 and x.asnumpy().min() == -3 and x.asnumpy().max() == 4
+    assert _chi_square(np.bincount(x.asnumpy() + 3), np.full(8, 1 / 8)) > 1e-3
+    assert ops.randint(0, 2, (3,), dtype=gpuparam.int32).dtype == gpuparam.int32
+    prim = ops.UniformInt(seed=10)
+    y = prim((N,), Tensor(np.array(0, np.int32)), Tensor(np.array(10, np.int32)))
+    assert y.dtype == gpuparam.int32 and _chi_square(np.bincount(y.asnumpy()),
+                                                     np.full(10, 0.1)) > 1e-3
+    with pytest.raises(ValueError, match=r"^randint: `high` must be an int > low \(5\)"):
+        ops.randint(5, 5, (2,))
+    with pytest.raises(NotImplementedError, match=r"^randint: ranges wider than 2\*\*53"):
+        ops.randint(0, 2 ** 60, (2,))
+    with pytest.raises(ValueError, match=r"^randint: `high` holds the value 299, outside the Int8"):
+        ops.randint(0, 300, (2,), dtype=gpuparam.int8)
+    with pytest.raises(TypeError, match=r"^UniformInt: `minval` must be a one-element Int32"):
+        prim((2,), Tensor(np.array(0, np.int64)), Tensor(np.array(2, np.int32)))
+    with pytest.raises(ValueError, match=r"^UniformInt: `maxval` must be an int > minval"):
+        prim((2,), Tensor(np.array(2, np.int32)), Tensor(np.array(2, np.int32)))
+
+
+def test_normal_broadcasts_mean_and_stddev():
+    gpuparam.set_seed(6)
+    out = ops.normal((N,), 1.0, 2.0)
+    assert out.dtype == gpuparam.float32 and _ks(out.asnumpy(), stats.norm(1.0, 2.0).cdf) > 1e-3
+    mean = Tensor(np.array([[0.0], [100.0]], np.float32))
+    both = ops.normal((2, 3), mean, 1.0).asnumpy()
+    assert both.shape == (2, 3) and (both[1] > 90).all() and (both[0] < 10).all()
+    with pytest.raises(ValueError, match=r"^normal: `stddev` must be"):
+        ops.normal((2,), 0.0, -1.0)
+
+
+def test_multinomial_with_replacement_fits_the_weights():
+    gpuparam.set_seed(7)
+    weights = np.array([[1.0, 0.0, 3.0, 6.0], [5.0, 5.0, 0.0, 0.0]], np.float32)
+    out = ops.multinomial(Tensor(weights), N)
+    assert out.dtype == gpuparam.int32 and out.shape == (2, N)
+    for row, w in zip(out.asnumpy(), weights):
+        counts = np.bincount(row, minlength=4)
+        assert (counts[w == 0] == 0).all()
+        assert _chi_square(counts[w > 0], w[w > 0] / w.sum()) > 1e-3
+
+
+def test_multinomial_without_replacement_matches_successive_draws():
+    # P(first = i, second = j) = w_i / W * w_j / (W - w_i): the exact law of two draws.
+    gpuparam.set_seed(8)
+    w = np.array([1.0, 2.0, 3.0, 4.0])
+    out = ops.multinomial(Tensor(np.tile(w, (N // 4, 1))), 2, replacement=False).asnumpy()
+    assert (out[:, 0] != out[:, 1]).all()
+    pairs = [(i, j) for i in range(4) for j in range(4) if i != j]
+    p = np.array([w[i] / w.sum() * w[j] / (w.sum() - w[i]) for i, j in pairs])
+    counts = np.array([np.sum((out[:, 0] == i) & (out[:, 1] == j)) for i, j in pairs])
+    assert _chi_square(counts, p) > 1e-3
+
+
+@pytest.mark.parametrize("case", ms.cases("ops.multinomial"), ids=lambda c: c.id)
+def test_multinomial_recorded_calls_give_mindspores_categories(case):
+    got = ms.run(case)
+    want, dtype = case.output
+    assert str(got.dtype) == dtype == "Int32" and got.shape == want.shape
+    drawn, positive = got.asnumpy().tolist(), set(np.flatnonzero(case.inputs[0].asnumpy()))
+    if case.kwargs.get("replacement", True) is False:
+        # Distinct categories, every non-zero one first (the int32 case has one non-zero
+        # weight for two draws: MindSpore then adds a zero-weight category, as gpuparam).
+        assert len(set(drawn)) == len(drawn) == len(set(want.tolist()))
+        assert set(drawn[:len(positive)]) == positive
+    else:
+        assert set(drawn) <= positive
+
+
+@pytest.mark.parametrize("name", ["ops.rand", "ops.randn", "ops.UniformReal",
+                                  "ops.StandardNormal", "ops.uniform"])
+def test_random_recorded_calls_give_mindspores_shapes_and_dtypes(name):
+    for case in ms.cases(name):
+        got, (want, dtype) = ms.run(case), case.output
+        assert got.shape == want.shape and str(got.dtype) == dtype, case.id
+
+
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: ops.rand(2, dtype=gpuparam.int32), TypeError, r"^rand: `dtype` must be float16"),
+    (lambda: ops.rand(-1), ValueError, r"^rand: `size`"),
+    (lambda: ops.randn(2, seed=-1), ValueError, r"^randn: `seed` must be an int >= 0"),
+    (lambda: ops.UniformReal(seed=1.5), TypeError, r"^UniformReal: `seed` must be an int"),
+    (lambda: ops.StandardNormal()(5), TypeError, r"^StandardNormal: `shape` must be a tuple"),
+    (lambda: ops.uniform((2,), "a", 1.0), TypeError, r"^uniform: `minval` must be a Tensor"),
+    (lambda: ops.uniform((2,), 0.0, 1.0, dtype=gpuparam.bool_), TypeError,
+     r"^uniform: `dtype` must be float16, float32, float64, int32 or int64"),
+    (lambda: ops.uniform((3,), Tensor(np.zeros(2, np.float32)), 1.0), ValueError,
+     r"^uniform: `shape` must be a shape that broadcasts"),
+    (lambda: ops.multinomial(Tensor(np.ones(3)), 4, replacement=False), ValueError,
+     r"^multinomial: `num_samples` must be at most the 3 categories"),
+    (lambda: ops.multinomial(Tensor(np.ones((1, 1, 3))), 1), TypeError,
+     r"^multinomial: `input` must be a 1-d or 2-d Tensor"),
+    (lambda: ops.multinomial(Tensor(np.ones(3)), 0), ValueError,
+     r"^multinomial: `num_samples` must be an int >= 1"),
+])
+def test_random_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+@pytest.mark.gpu
+def test_random_operators_equal_on_cpu_and_gpu():
+    results = {}
+    for backend in ("numpy", "cupy"):
+        with gpuparam._backend.use_backend(backend):
+            gpuparam.set_seed(9)
+            results[backend] = [ops.rand(1000), ops.randn(1000), ops.randint(0, 9, (1000,)),
+                                ops.UniformReal()((1000,)), ops.StandardNormal()((1000,)),
+                                ops.uniform((1000,), 1.0, 3.0), ops.normal((1000,), 0.5, 2.0),
+                                ops.multinomial(ops.ones((4, 6)), 50)]
+    for cpu, gpu in zip(results["numpy"], results["cupy"]):
+        np.testing.assert_array_equal(cpu.asnumpy(), gpu.asnumpy())
+
+
+@pytest.mark.gpu
+def test_products_and_reductions_on_gpu_match_cpu():
+    rng = np.random.default_rng(10)
+    a, b = rng.standard_normal((4, 8, 16)), rng.standard_normal((4, 16, 8))
+    with gpuparam._backend.use_backend("cupy"):
+        got = ops.BatchMatMul(transpose_b=True)(Tensor(a), Tensor(b.swapaxes(-1, -2).copy()))
+        np.testing.assert_allclose(got.asnumpy(), a @ b, rtol=1e-12)
+        values, index = ops.max(Tensor(a), axis=1)
+        assert index.asnumpy().tolist() == a.argmax(1).tolist()
+        np.testing.assert_array_equal(ops.cumsum(Tensor(a), 2).asnumpy(), np.cumsum(a, 2))
+        p = Parameter(Tensor(np.zeros(3, np.float32)), name="p")
+        ops.assign_add(p, Tensor(np.ones(3, np.float32)))
+        assert p.asnumpy().tolist() == [1.0, 1.0, 1.0]
