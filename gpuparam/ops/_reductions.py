@@ -272,7 +272,7 @@ class AssignAdd(Primitive):
         >>> step = Parameter(Tensor(np.array([1], np.int64)), name="global_step")
         >>> ops.AssignAdd()(step, Tensor(np.array([100], np.int32))) is step
         True
-        >>> print(step)
+        >>> print(step.asnumpy())
         [101]
     """
 
@@ -319,7 +319,7 @@ def assign_add(variable: Any, value: Any) -> Parameter:
         >>> import numpy as np
         >>> from gpuparam import Parameter, Tensor, ops
         >>> step = Parameter(Tensor(np.array([1], np.int64)), name="global_step")
-        >>> print(ops.assign_add(step, 100))
+        >>> print(ops.assign_add(step, 100).asnumpy())
         [101]
     """
     return _assign_add("assign_add", variable, value)
