@@ -103,7 +103,8 @@ def test_batch_matmul_broadcasts_batch_dims():
 
 
 @pytest.mark.parametrize("call, exc, match", [
-    (lambda: ops.BatchMatMul(transpose_a=1), TypeError, r"^BatchMatMul: `transpose_a` must be a bool"),
+    (lambda: ops.BatchMatMul(transpose_a=1), TypeError,
+     r"^BatchMatMul: `transpose_a` must be a bool"),
     (lambda: ops.BatchMatMul()(Tensor(np.ones((2, 3, 4), np.float32)),
                                Tensor(np.ones((2, 5, 4), np.float32))),
      ValueError, r"^BatchMatMul: `y` must be a matrix of 4 rows"),
@@ -201,7 +202,7 @@ def test_reduce_all_any_and_errors():
     assert ops.ReduceAll(keep_dims=True)(x).tolist() == [[False]]
     with pytest.raises(TypeError, match=r"^ReduceAll: `x` must be a Tensor of Bool"):
         ops.ReduceAll()(Tensor(np.ones(2, np.float32)))
-    with pytest.raises(TypeError, match=r"^ReduceMax: `axis` must be an int, a tuple of ints or \(\)"):
+    with pytest.raises(TypeError, match=r"^ReduceMax: `axis` must be an int, a tuple of ints"):
         ops.ReduceMax()(Tensor(np.ones(2, np.float32)), None)
     with pytest.raises(ValueError, match=r"^ReduceMax: `axis` must be None, an int or a tuple"):
         ops.ReduceMax()(Tensor(np.ones(2, np.float32)), 3)

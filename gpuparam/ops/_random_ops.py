@@ -237,7 +237,11 @@ def uniform(shape: Any, minval: Any, maxval: Any, seed: Any = None, dtype: Any =
     if found in (int32, int64):
         return Tensor._wrap(_integers(where, key, 0, out_shape, low, high - low, found))
     u = _random.uniform(key, out_shape, found)
-    return Tensor._wrap((u * (high - low) + low).astype(found.numpy_dtype, copy=False))
+    xp = get_array_module(u)
+    out = (u * (high - low) + low).astype(found.numpy_dtype, copy=False)
+    # The product can round up to maxval itself: keep to the largest value below it.
+    below = xp.nextafter(xp.asarray(high, dtype=found.numpy_dtype), found.numpy_dtype.type(-np.inf))
+    return Tensor._wrap(xp.minimum(out, below))
 
 
 def normal(shape: Any, mean: Any, stddev: Any, seed: Any = None) -> Tensor:
