@@ -248,7 +248,8 @@ def test_max_min_with_initial_and_where_match_the_documented_example():
     (lambda x: ops.max(x, axis=0, initial=0, where=Tensor(np.ones((2, 4), np.bool_))),
      ValueError, r"^max: `where` must be a shape that broadcasts"),
     (lambda x: ops.min(Tensor(np.ones((0, 2)))), ValueError, r"^min: `input` must be a non-empty"),
-    (lambda x: ops.sum(x, dim=5), ValueError, r"^sum: `axis` must be None, an int"),
+    (lambda x: ops.sum(x, dim=5), ValueError, r"^sum: `dim` must be None, an int"),
+    (lambda x: ops.sum(x, keepdim=1), TypeError, r"^sum: `keepdim` must be a bool"),
     (lambda x: ops.mean([1, 2]), TypeError, r"^mean: `x` must be a Tensor"),
 ])
 def test_reduction_errors(call, exc, match):

@@ -113,6 +113,8 @@ def sum(input: Any, dim: Any = None, keepdim: bool = False, *,  # noqa: A001, A0
         (None, None)
     """
     array = _dtype_cast("sum", tensor_array("sum", "input", input), dtype)
+    _array_ops.check_axes("sum", "dim", dim, array.ndim)  # named as MindSpore names it
+    check_bool("sum", "keepdim", keepdim)
     return Tensor._wrap(_array_ops.sum(array, dim, keepdim, where="sum"))
 
 
