@@ -251,6 +251,8 @@ def test_max_min_with_initial_and_where_match_the_documented_example():
     (lambda x: ops.sum(x, dim=5), ValueError, r"^sum: `dim` must be None, an int"),
     (lambda x: ops.sum(x, keepdim=1), TypeError, r"^sum: `keepdim` must be a bool"),
     (lambda x: ops.mean([1, 2]), TypeError, r"^mean: `x` must be a Tensor"),
+    (lambda x: ops.mean(x, keep_dims=None), TypeError, r"^mean: `keep_dims` must be a bool"),
+    (lambda x: ops.all(x, keep_dims=0), TypeError, r"^all: `keep_dims` must be a bool"),
 ])
 def test_reduction_errors(call, exc, match):
     with pytest.raises(exc, match=match):

@@ -133,6 +133,7 @@ def mean(x: Any, axis: Any = None, keep_dims: bool = False) -> Tensor:
         (None, None)
     """
     array = tensor_array("mean", "x", x)
+    check_bool("mean", "keep_dims", keep_dims)
     return Tensor._wrap(_reductions.integer_mean(array, axis, keep_dims, where="mean"))
 
 
@@ -148,11 +149,13 @@ def prod(input: Any, axis: Any = None, keep_dims: bool = False,  # noqa: A002
         [ 2. 12.]
     """
     array = _dtype_cast("prod", tensor_array("prod", "input", input), dtype)
+    check_bool("prod", "keep_dims", keep_dims)
     return Tensor._wrap(_reductions.prod(array, axis, keep_dims, where="prod"))
 
 
 def _truth(where: str, reduce: Any, input: Any, axis: Any, keep_dims: Any) -> Tensor:  # noqa: A002
     array = tensor_array(where, "input", input)
+    check_bool(where, "keep_dims", keep_dims)
     return Tensor._wrap(reduce(array.astype(bool, copy=False), axis, keep_dims, where=where))
 
 
