@@ -8,6 +8,7 @@ scalars.
 
 from __future__ import annotations
 
+import builtins
 import numbers
 from typing import Any
 
@@ -132,4 +133,144 @@ def norm(x: Array, ord: Any = None, dim: Any = None, keepdim: Any = False, *,  #
     return float32_unless_float64(xp.asarray(out), x)
 
 
-__all__ = ["all", "any", "argmax", "argmin", "max", "mean", "min", "norm", "std", "sum", "var"]
+def prod(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:
+    """The product over ``axis`` (``None`` or ``()``: every axis), in ``x``'s dtype (bool:
+    Int64), as MindSpore's ``ReduceProd``; an integer product wraps as the dtype does.
+
+    Example:
+        >>> prod(np.array([[1, 2], [3, 4]], np.int32), 1, where="prod")
+        array([ 2, 12], dtype=int32)
+    """
+    axes = check_axes(where, "axis", axis, x.ndim)
+    check_bool(where, "keepdims", keepdims)
+    xp = get_array_module(x)
+    dtype = np.int64 if x.dtype == np.bool_ else x.dtype
+    return xp.asarray(xp.prod(x, axis=axes, keepdims=keepdims, dtype=dtype))
+
+
+def integer_mean(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:
+    """The mean over ``axis`` in ``x``'s dtype: an integer mean truncated toward zero (as
+    MindSpore's ``ops.mean`` of an Int64 tensor: 4.75 gives 4), a bool one as Float32;
+    floats as ``mean``.
+
+    Example:
+        >>> integer_mean(np.array([[9, 3, 4, 5], [5, 2, 7, 4]]), 1, where="mean")
+        array([5, 4])
+    """
+    out = mean(x, axis, keepdims, where=where)
+    if x.dtype == np.bool_:
+        return out.astype(np.float32)
+    if x.dtype.kind in "iu":
+        return get_array_module(x).trunc(out).astype(x.dtype)
+    return out
+
+
+def cumsum(x: Array, axis: Any, exclusive: Any = False, reverse: Any = False, *,
+           dtype: Any = None, where: str) -> Array:
+    """The running sum along the int ``axis`` in ``dtype`` (default: ``x``'s, bool: Int64,
+    not NumPy's widening of Int32 to Int64): ``exclusive`` leaves each element out of its
+    own sum, ``reverse`` sums from the end.
+
+    Example:
+        >>> cumsum(np.array([1, 2, 3], np.int32), 0, where="cumsum")
+        array([1, 3, 6], dtype=int32)
+        >>> cumsum(np.array([1, 2, 3], np.int32), 0, True, True, where="CumSum")
+        array([5, 3, 0], dtype=int32)
+    """
+    if isinstance(axis, (tuple, list)) or axis is None:
+        raise type_error(where, "axis", axis, "an int")
+    axis = check_axis(where, "axis", axis, builtins.max(x.ndim, 1))
+    check_bool(where, "exclusive", exclusive)
+    check_bool(where, "reverse", reverse)
+    xp = get_array_module(x)
+    dtype = np.dtype(np.int64 if x.dtype == np.bool_ else x.dtype) if dtype is None else dtype
+    if x.ndim == 0:
+        return xp.zeros((), dtype) if exclusive else x.astype(dtype)
+    work = xp.flip(x, axis) if reverse else x
+    out = xp.cumsum(work, axis=axis, dtype=dtype)
+    if exclusive:  # shift by one along axis: 0, s0, s0+s1, ...
+        out = out - work.astype(dtype, copy=False)
+    return xp.flip(out, axis) if reverse else out
+
+
+def lp_norm(x: Array, axis: Any, p: Any = 2, keepdims: Any = False, epsilon: Any = 1e-12, *,
+            where: str) -> Array:
+    """``(sum(|x| ** p)) ** (1 / p)`` over ``axis`` (an int or a non-empty tuple/list),
+    in ``x``'s float dtype (float16 accumulated in float32), never below ``epsilon`` (as
+    MindSpore's ``LpNorm``, which keeps a later division finite). ``p = 0`` counts the
+    non-zero elements.
+
+    Example:
+        >>> x = np.array([[[1., 2.], [3., 4.]], [[5., 6.], [7., 8.]]], np.float32)
+        >>> lp_norm(x, [0, 1], where="LpNorm")
+        array([ 9.165152, 10.954452], dtype=float32)
+    """
+    if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 0:
+        raise value_error(where, "p", p, "an int >= 0")
+    if isinstance(axis, (tuple, list)) and not axis:
+        raise value_error(where, "axis", axis, "an int or a non-empty tuple of ints")
+    axes = check_axes(where, "axis", axis, x.ndim)
+    check_bool(where, "keep_dims", keepdims)
+    xp = get_array_module(x)
+    work = xp.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
+    if p == 0:
+        out = (work != 0).sum(axis=axes, keepdims=keepdims).astype(work.dtype)
+    elif p == 1:
+        out = work.sum(axis=axes, keepdims=keepdims)
+    elif p == 2:
+        out = xp.sqrt((work * work).sum(axis=axes, keepdims=keepdims))
+    else:
+        out = ((work ** p).sum(axis=axes, keepdims=keepdims)) ** (1.0 / p)
+    out = xp.maximum(out, work.dtype.type(epsilon))
+    return xp.asarray(out).astype(x.dtype, copy=False)
+
+
+def masked_extreme(x: Array, axis: Any, keepdims: Any, initial: Any, mask: Array | None, *,
+                   largest: bool, where: str) -> tuple[Array, Array]:
+    """``(values, indices)`` of the maximum (``largest``) or minimum over the int ``axis``
+    (of the flattened array when ``None``: 0-d results), as MindSpore 2.x's ``ops.max``:
+    only where ``mask`` is true (it broadcasts to ``x``; elsewhere ``initial`` stands in),
+    and never past ``initial`` when given. Int64 indices, the first of equal extremes.
+
+    Example:
+        >>> x = np.array([[9, 3, 4, 5], [5, 2, 7, 4]])
+        >>> masked_extreme(x, 1, False, None, None, largest=True, where="max")
+        (array([9, 7]), array([0, 2]))
+    """
+    check_bool(where, "keepdims", keepdims)
+    if axis is not None:
+        if isinstance(axis, (tuple, list)):
+            raise type_error(where, "axis", axis, "None or an int")
+        axis = check_axis(where, "axis", axis, builtins.max(x.ndim, 1))
+    xp = get_array_module(x)
+    if mask is not None:
+        if initial is None:
+            raise value_error(where, "initial", initial, "a number when `where` is given")
+        try:
+            np.broadcast_shapes(tuple(mask.shape), tuple(x.shape))
+        except ValueError:
+            raise value_error(where, "where", tuple(mask.shape),
+                              f"a shape that broadcasts to the input's {tuple(x.shape)}") from None
+        x = xp.where(mask.astype(bool), x, x.dtype.type(initial))
+    elif x.size == 0:
+        raise value_error(where, "input", tuple(x.shape), "a non-empty tensor")
+    if initial is not None:
+        # Elementwise, before the reduction: the index points at the extreme kept.
+        bound = x.dtype.type(initial)
+        x = xp.maximum(x, bound) if largest else xp.minimum(x, bound)
+    pick = xp.argmax if largest else xp.argmin
+    if axis is None:
+        flat = x.reshape(-1)
+        index = pick(flat)
+        values = flat[index]
+        # 0-d results whatever keepdims says, as MindSpore's (an index into the flat input).
+        return xp.asarray(values).reshape(()), xp.asarray(index).astype(np.int64).reshape(())
+    index = pick(x, axis=axis, keepdims=True) if x.ndim else xp.zeros((), np.int64)
+    values = xp.take_along_axis(x, index, axis=axis) if x.ndim else x
+    if not keepdims and x.ndim:
+        index, values = index.squeeze(axis), values.squeeze(axis)
+    return values, index.astype(np.int64, copy=False)
+
+
+__all__ = ["all", "any", "argmax", "argmin", "cumsum", "integer_mean", "lp_norm",
+           "masked_extreme", "max", "mean", "min", "norm", "prod", "std", "sum", "var"]

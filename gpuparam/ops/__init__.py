@@ -195,6 +195,27 @@ __all__ += ["Abs", "AddN", "Atan2", "Ceil", "Cos", "DType", "Equal", "Erf", "Flo
            "sign", "sin", "tan", "tensor_add"]
 # ---- end ew -------------------------------------------------------------------------------
 
+# ---- ops ---- (issue 18): matrix products, norms, reductions, running sums, random draws
+from ._linalg import (BatchMatMul as BatchMatMul, LpNorm as LpNorm, bmm as bmm,  # noqa: E402
+                      einsum as einsum, norm as norm, outer as outer)
+from ._random_ops import (StandardNormal as StandardNormal,  # noqa: E402
+                          UniformInt as UniformInt, UniformReal as UniformReal,
+                          multinomial as multinomial, normal as normal, rand as rand,
+                          randint as randint, randn as randn, uniform as uniform)
+from ._reductions import (AssignAdd as AssignAdd, CumSum as CumSum,  # noqa: E402
+                          ReduceAll as ReduceAll, ReduceAny as ReduceAny,
+                          ReduceMax as ReduceMax, ReduceMin as ReduceMin,
+                          ReduceProd as ReduceProd, all as all, any as any,
+                          assign_add as assign_add, cumsum as cumsum, max as max, mean as mean,
+                          min as min, prod as prod, sum as sum)
+
+__all__ += ["AssignAdd", "BatchMatMul", "CumSum", "LpNorm", "ReduceAll", "ReduceAny",
+            "ReduceMax", "ReduceMin", "ReduceProd", "StandardNormal", "UniformInt",
+            "UniformReal", "all", "any", "assign_add", "bmm", "cumsum", "einsum", "max",
+            "mean", "min", "multinomial", "norm", "normal", "outer", "prod", "rand", "randint",
+            "randn", "sum", "uniform"]
+# ---- end ops ----
+
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.

@@ -204,6 +204,22 @@ __all__ += ["abs", "addn", "atan2", "ceil", "clamp", "clip", "clip_by_value", "c
            "remainder", "round", "rsqrt", "sign", "sin", "tan", "tensor_add"]
 # ---- end ew -------------------------------------------------------------------------------
 
+# ---- ops ---- (issue 18): matrix products, norms, reductions, running sums, random draws
+from ._linalg import (bmm as bmm, einsum as einsum, norm as norm,  # noqa: E402
+                      outer as outer)
+# MindSpore's matmul refuses operands of two dtypes; the `x @ y` above promotes them.
+from ._linalg import matmul as matmul  # noqa: E402, F811
+from ._random_ops import (multinomial as multinomial, normal as normal,  # noqa: E402
+                          rand as rand, randint as randint, randn as randn, uniform as uniform)
+from ._reductions import (all as all, any as any, assign_add as assign_add,  # noqa: E402
+                          cumsum as cumsum, max as max, mean as mean, min as min,
+                          prod as prod, sum as sum)
+
+__all__ += ["all", "any", "assign_add", "bmm", "cumsum", "einsum", "max", "mean", "min",
+            "multinomial", "norm", "normal", "outer", "prod", "rand", "randint", "randn", "sum",
+            "uniform"]
+# ---- end ops ----
+
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.

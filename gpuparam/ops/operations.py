@@ -114,6 +114,20 @@ __all__ += ["Abs", "AddN", "Atan2", "Ceil", "Cos", "DType", "Equal", "Erf", "Flo
            "Round", "Rsqrt", "Sign", "Sin", "Tan"]
 # ---- end ew -------------------------------------------------------------------------------
 
+# ---- ops ---- (issue 18): matrix products, norms, reductions, running sums, random draws
+from ._linalg import BatchMatMul as BatchMatMul, LpNorm as LpNorm  # noqa: E402
+from ._random_ops import (StandardNormal as StandardNormal,  # noqa: E402
+                          UniformInt as UniformInt, UniformReal as UniformReal)
+from ._reductions import (AssignAdd as AssignAdd, CumSum as CumSum,  # noqa: E402
+                          ReduceAll as ReduceAll, ReduceAny as ReduceAny,
+                          ReduceMax as ReduceMax, ReduceMin as ReduceMin,
+                          ReduceProd as ReduceProd)
+
+__all__ += ["AssignAdd", "BatchMatMul", "CumSum", "LpNorm", "ReduceAll", "ReduceAny",
+            "ReduceMax", "ReduceMin", "ReduceProd", "StandardNormal", "UniformInt",
+            "UniformReal"]
+# ---- end ops ----
+
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
