@@ -44,6 +44,38 @@ __all__ += ["Adam", "BCEWithLogitsLoss", "CrossEntropyLoss", "DistributedGradRed
 # ---- end nnfunc ---------------------------------------------------------------------------
 
 
+# ---- act (issue 18): activations, padding, small parameter-free layers --------------------
+from ._activation import (CELU as CELU, ELU as ELU, FastGelu as FastGelu,  # noqa: E402
+                          GELU as GELU, HShrink as HShrink, HSigmoid as HSigmoid,
+                          HSwish as HSwish, Hardtanh as Hardtanh, LeakyReLU as LeakyReLU,
+                          LogSigmoid as LogSigmoid, LogSoftmax as LogSoftmax,
+                          LogSoftmaxExt as LogSoftmaxExt, Mish as Mish, ReLU6 as ReLU6,
+                          SeLU as SeLU, SiLU as SiLU, SoftShrink as SoftShrink,
+                          Softmax2d as Softmax2d, Softmin as Softmin, Softsign as Softsign,
+                          Tanhshrink as Tanhshrink, Threshold as Threshold)
+from ._activation_lookup import (PReLU as PReLU, PReLUExt as PReLUExt,  # noqa: E402
+                                 get_activation as get_activation)
+from ._basic import ClipByNorm as ClipByNorm, Identity as Identity, MatMul as MatMul  # noqa: E402
+from ._image import (CentralCrop as CentralCrop, ResizeBilinear as ResizeBilinear,  # noqa: E402
+                     Unfold as Unfold)
+from ._padding import (ConstantPad1d as ConstantPad1d, ConstantPad2d as ConstantPad2d,  # noqa: E402
+                       ConstantPad3d as ConstantPad3d, Pad as Pad,
+                       ReflectionPad1d as ReflectionPad1d, ReflectionPad2d as ReflectionPad2d,
+                       ReflectionPad3d as ReflectionPad3d, ReplicationPad1d as ReplicationPad1d,
+                       ReplicationPad2d as ReplicationPad2d,
+                       ReplicationPad3d as ReplicationPad3d, ZeroPad2d as ZeroPad2d)
+
+__all__ += ["CELU", "CentralCrop", "ClipByNorm", "ConstantPad1d", "ConstantPad2d",
+            "ConstantPad3d", "ELU", "FastGelu", "GELU", "HShrink", "HSigmoid", "HSwish",
+            "Hardtanh", "Identity", "LeakyReLU", "LogSigmoid", "LogSoftmax", "LogSoftmaxExt",
+            "MatMul", "Mish", "PReLU", "PReLUExt", "Pad", "ReLU6", "ReflectionPad1d",
+            "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
+            "ReplicationPad3d", "ResizeBilinear", "SeLU", "SiLU", "SoftShrink", "Softmax2d",
+            "Softmin", "Softsign", "Tanhshrink", "Threshold", "Unfold", "ZeroPad2d",
+            "get_activation"]
+# ---- end act ------------------------------------------------------------------------------
+
+
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
     raise missing_mindspore_name(__name__, name)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _array_ops, _random
+from .. import _array_ops, _backend, _random
 from .._dtype import float32, int32, to_dtype
 from .._errors import check_bool, check_int, check_real, type_error, value_error
 from .._parameter import Parameter
@@ -198,3 +198,125 @@ class ParameterUpdate(Cell[Tensor]):
 
 
 __all__ = ["Dropout", "Embedding", "Flatten", "ParameterUpdate"]
+
+
+# ---- act (issue 18): Identity, MatMul, ClipByNorm -----------------------------------------
+
+class Identity(Cell[Any]):
+    """Return the input unchanged (the same object); any constructor arguments are ignored,
+    as MindSpore's (and PyTorch's) ``Identity(*args, **kwargs)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import nn, Tensor
+        >>> x = Tensor(np.array([1, 2, 3, 4], np.int64))
+        >>> nn.Identity()(x) is x
+        True
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def construct(self, input: Any) -> Any:  # noqa: A002 (MindSpore's argument name)
+        return input
+
+
+class MatMul(Cell[Tensor]):
+    """``x1 @ x2`` with NumPy's broadcasting of the batch dims (1-d operands as vectors);
+    ``transpose_x1``/``transpose_x2`` swap the last two dims of an operand first. Both
+    operands must have the same dtype.
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import nn, Tensor
+        >>> x1, x2 = Tensor(np.ones((2, 3), np.float32)), Tensor(np.ones((4, 3), np.float32))
+        >>> nn.MatMul(transpose_x2=True)(x1, x2).shape
+        (2, 4)
+    """
+
+    def __init__(self, transpose_x1: bool = False, transpose_x2: bool = False) -> None:
+        super().__init__()
+        self.transpose_x1 = check_bool("MatMul", "transpose_x1", transpose_x1)
+        self.transpose_x2 = check_bool("MatMul", "transpose_x2", transpose_x2)
+
+    def construct(self, x1: Tensor, x2: Tensor) -> Tensor:
+        where = "MatMul"
+        a, b = [_operand(where, arg, v) for arg, v in (("x1", x1), ("x2", x2))]
+        if a.dtype != b.dtype:
+            raise TypeError(f"{where}: `x2` must have the dtype of `x1` ({x1.dtype}), got "
+                            f"{x2.dtype}.")
+        if self.transpose_x1 and a.ndim >= 2:
+            a = a.swapaxes(-1, -2)
+        if self.transpose_x2 and b.ndim >= 2:
+            b = b.swapaxes(-1, -2)
+        k1, k2 = a.shape[-1], b.shape[-2] if b.ndim >= 2 else b.shape[0]
+        if k1 != k2:
+            raise value_error(where, "x2", tuple(x2.shape), f"a contracted dim of {k1} (from "
+                              f"x1 {tuple(x1.shape)}, transpose_x1={self.transpose_x1})")
+        return Tensor._wrap(_backend.get_array_module(a).matmul(a, b))
+
+
+def _operand(where: str, arg: str, x: Any) -> Any:
+    if not isinstance(x, Tensor):
+        raise type_error(where, arg, x, "a Tensor")
+    if x.ndim == 0:
+        raise value_error(where, arg, x.shape, "a tensor of at least 1 dim")
+    return x._read()
+
+
+class ClipByNorm(Cell[Tensor]):
+    """``x * clip_norm / max(l2_norm(x), clip_norm)``, the norm over ``axis`` (``None``
+    or ``()``: all elements; an int or a tuple of ints). Float16/Float32 ``x`` and
+    ``clip_norm`` (a Tensor broadcastable to the norm, or a number); the result is
+    Float32, as MindSpore's (it computes in float32).
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import nn, Tensor
+        >>> x = Tensor(np.array([[3.0, 4.0]], np.float32))
+        >>> nn.ClipByNorm()(x, Tensor(np.array([1.0], np.float32))).asnumpy()
+        array([[0.6, 0.8]], dtype=float32)
+    """
+
+    def __init__(self, axis: Any = None) -> None:
+        super().__init__()
+        where = "ClipByNorm"
+        if axis is not None and not isinstance(axis, (int, tuple, list)) or isinstance(axis, bool):
+            raise type_error(where, "axis", axis, "None, an int or a tuple of ints")
+        if isinstance(axis, (tuple, list)):
+            for a in axis:
+                check_int(where, "axis", a)
+            axis = tuple(int(a) for a in axis)
+        self.axis = axis
+
+    def construct(self, x: Tensor, clip_norm: Any) -> Tensor:
+        where = "ClipByNorm"
+        floats = ("Float16", "Float32")
+        if not isinstance(x, Tensor) or str(x.dtype) not in floats:
+            raise type_error(where, "x", x, "a Tensor of Float16/Float32")
+        array = x._read()
+        xp = _backend.get_array_module(array)
+        if isinstance(clip_norm, Tensor):
+            if str(clip_norm.dtype) not in floats:
+                raise type_error(where, "clip_norm", clip_norm, "a Tensor of Float16/Float32")
+            clip = clip_norm._read().astype(np.float32)
+        else:
+            clip = xp.asarray(check_real(where, "clip_norm", clip_norm, positive=True), np.float32)
+        axes = _array_ops.check_axes(where, "axis", self.axis if self.axis is not None else (),
+                                     array.ndim)
+        wide = array.astype(np.float32)
+        norm = xp.sqrt((wide * wide).sum(axis=axes, keepdims=True))
+        try:
+            out = (wide * clip) / xp.maximum(norm, clip)
+        except ValueError as exc:
+            raise value_error(where, "clip_norm", clip_norm.shape if isinstance(
+                clip_norm, Tensor) else clip_norm, f"a shape that broadcasts with the norm "
+                f"{tuple(norm.shape)}") from exc
+        if out.shape != array.shape:
+            raise value_error(where, "clip_norm", getattr(clip_norm, "shape", clip_norm),
+                              f"a shape that leaves the result the shape of x {array.shape}")
+        return Tensor._wrap(out.astype(np.float32, copy=False))
+
+
+__all__ += ["ClipByNorm", "Identity", "MatMul"]
+# ---- end act ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 from .._dtype import float32
 from .._errors import type_error, value_error
 from .._tensor import Tensor
-from ._activation import get_activation
+from ._activation_lookup import layer_activation
 from ._cell import Cell
 from ._inputs import channel_args, layer_input
 from ._weights import weight_and_bias
@@ -29,8 +29,9 @@ class Dense(Cell[Tensor]):
             ``None`` is ``HeUniform(negative_slope=sqrt(5))``.
         bias_init: Likewise; ``None`` is ``Uniform(1 / sqrt(in_channels))``.
         has_bias: Whether to add a bias (default True).
-        activation: ``None``, a name (``'relu'``, ``'sigmoid'``, ``'tanh'``, ``'softmax'``)
-            or a Cell.
+        activation: ``None``, a name ``nn.get_activation`` knows (``'relu'``, ``'gelu'``,
+            ``'leakyrelu'``, ...; case-sensitive, a KeyError otherwise), a Cell or a
+            Primitive (``ops.ReLU()``); a name becomes the child cell ``activation``.
         dtype: The parameters' floating-point dtype (default ``gpuparam.float32``); the
             output has it too. Integer inputs are converted; a float input of another
             dtype is a TypeError (cast it first).
@@ -51,7 +52,8 @@ class Dense(Cell[Tensor]):
         self.weight, self.bias = weight_and_bias(where, weight_init, bias_init,
                                                  (out_channels, in_channels), out_channels,
                                                  self.dtype, self.has_bias)
-        self.activation = get_activation(where, activation)
+        self.activation = layer_activation(where, activation)
+        self.activation_flag = self.activation is not None
 
     def construct(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):
@@ -62,7 +64,7 @@ class Dense(Cell[Tensor]):
         out = Tensor._wrap(layer_input("Dense", x, self.weight.dtype) @ weight.T)
         if self.bias is not None:
             out = out + self.bias
-        return self.activation(out) if self.activation is not None else out
+        return self.activation(out) if self.activation_flag else out
 
     def extend_repr(self) -> str:
         return (f"input_channels={self.in_channels}, output_channels={self.out_channels}, "
