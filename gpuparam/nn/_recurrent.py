@@ -109,7 +109,8 @@ class _RNNBase(Cell):
             layer_input = input_size if layer == 0 else hidden_size * directions
             for direction in range(directions):
                 suffix = f"l{layer}" + ("_reverse" if direction else "")
-                shapes = [("weight_ih", (gates, layer_input)), ("weight_hh", (gates, hidden_size))]
+                shapes: list[tuple[str, tuple[int, ...]]] = [
+                    ("weight_ih", (gates, layer_input)), ("weight_hh", (gates, hidden_size))]
                 if has_bias:
                     shapes += [("bias_ih", (gates,)), ("bias_hh", (gates,))]
                 for group, (name, shape) in zip(lists, shapes):
@@ -172,10 +173,10 @@ class _RNNBase(Cell):
         else:
             h0, c0 = self._state(where, "hx", hx, shape, dtype), None
         lengths = self._lengths(where, seq_length, xa.shape[1], xa.shape[0])
-        weights = list(zip(self.w_ih_list, self.w_hh_list,
-                           self.b_ih_list or [None] * len(self.w_ih_list),
-                           self.b_hh_list or [None] * len(self.w_ih_list)))
-        weights = [tuple(None if p is None else p._read() for p in block) for block in weights]
+        blocks = zip(self.w_ih_list, self.w_hh_list,
+                     self.b_ih_list or [None] * len(self.w_ih_list),
+                     self.b_hh_list or [None] * len(self.w_ih_list))
+        weights = [tuple(None if p is None else p._read() for p in block) for block in blocks]
         between = None
         if self.dropout != 0.0 and self.training:
             def between(a: Array) -> Array:
