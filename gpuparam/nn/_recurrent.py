@@ -18,7 +18,7 @@ only while training, as MindSpore's.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .._array_ops import recurrent as _recurrent
 from .._backend import Array, get_array_module, is_device_array
@@ -34,7 +34,7 @@ from ._inputs import layer_dtype, layer_input
 from ._weights import make_parameter
 
 
-class _DynamicRNNBase(Cell):
+class _DynamicRNNBase(Cell[tuple[Array, Array, 'Array | None']]):
     """The recurrence itself, MindSpore's parameter-free child ``rnn`` (one class per mode,
     named as MindSpore's CPU/GPU ones): arrays in, arrays out."""
 
@@ -66,8 +66,13 @@ _RECURRENCES = {"LSTM": _DynamicLSTMCPUGPU, "GRU": _DynamicGRUCPUGPU,
                 "RNN_TANH": _DynamicRNNTanh, "RNN_RELU": _DynamicRNNRelu}
 
 
-class _RNNBase(Cell):
-    """What ``LSTM``, ``GRU`` and ``RNN`` share: arguments, parameters, the forward pass."""
+_Out = TypeVar("_Out")
+_LSTMOut = tuple[Tensor, tuple[Tensor, Tensor]]
+
+
+class _RNNBase(Cell[_Out], Generic[_Out]):
+    """What ``LSTM``, ``GRU`` and ``RNN`` share: arguments, parameters, the forward pass;
+    ``_Out`` is what a call returns, for type checkers."""
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  has_bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
@@ -149,7 +154,7 @@ class _RNNBase(Cell):
             raise value_error(where, "seq_length", lengths.tolist(), f"lengths in [0, {steps}]")
         return lengths
 
-    def construct(self, x: Tensor, hx: Any = None, seq_length: Any = None) -> Any:
+    def construct(self, x: Tensor, hx: Any = None, seq_length: Any = None) -> _Out:
         where = type(self).__name__
         dtype = self.w_ih_list[0].dtype
         xa = layer_input(where, x, dtype)
@@ -184,9 +189,9 @@ class _RNNBase(Cell):
         output, h_n, c_n = self.rnn(xa, h0, c0, weights, self.bidirectional, lengths, between)
         if self.batch_first:
             output = output.transpose(1, 0, 2)
-        if self.is_lstm:
-            return Tensor._wrap(output), (Tensor._wrap(h_n), Tensor._wrap(c_n))
-        return Tensor._wrap(output), Tensor._wrap(h_n)
+        result: Any = ((Tensor._wrap(output), (Tensor._wrap(h_n), Tensor._wrap(c_n)))
+                       if self.is_lstm else (Tensor._wrap(output), Tensor._wrap(h_n)))
+        return result
 
 
 _SHARED_ARGS = """
@@ -210,7 +215,7 @@ _SHARED_ARGS = """
 """
 
 
-class LSTM(_RNNBase):
+class LSTM(_RNNBase[_LSTMOut]):
     __doc__ = """Stacked LSTM layers, gates ``[i, f, g, o]`` (PyTorch's order):
     ``c' = f * c + i * g``, ``h' = o * tanh(c')``. ``layer(x, hx=None, seq_length=None)``
     returns ``(output, (h_n, c_n))``; ``hx`` is a tuple ``(h_0, c_0)``.
@@ -235,7 +240,7 @@ class LSTM(_RNNBase):
                          dropout, bidirectional, dtype)
 
 
-class GRU(_RNNBase):
+class GRU(_RNNBase[tuple[Tensor, Tensor]]):
     __doc__ = """Stacked GRU layers, gates ``[r, z, n]`` (PyTorch's order):
     ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``, ``h' = (1 - z) * n + z * h``.
     ``layer(x, hx=None, seq_length=None)`` returns ``(output, h_n)``.
@@ -258,7 +263,7 @@ class GRU(_RNNBase):
                          dropout, bidirectional, dtype)
 
 
-class RNN(_RNNBase):
+class RNN(_RNNBase[tuple[Tensor, Tensor]]):
     __doc__ = """Stacked Elman RNN layers: ``h' = act(W_ih x + b_ih + W_hh h + b_hh)``
     with ``act`` tanh or ReLU (``nonlinearity``, keyword-only as in MindSpore, which
     takes it from ``**kwargs``). ``layer(x, hx=None, seq_length=None)`` returns

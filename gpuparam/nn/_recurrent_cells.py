@@ -7,7 +7,7 @@ order. The step is ``_array_ops.recurrent.cell``, the one the layers run each st
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .._array_ops import recurrent as _recurrent
 from .._backend import Array
@@ -20,7 +20,10 @@ from ._inputs import layer_dtype, layer_input
 from ._weights import make_parameter
 
 
-class _RNNCellBase(Cell):
+_Out = TypeVar("_Out")
+
+
+class _RNNCellBase(Cell[_Out], Generic[_Out]):
     """What the three cells share: arguments, parameters, input checks."""
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, has_bias: bool,
@@ -69,7 +72,7 @@ class _RNNCellBase(Cell):
                                bias_ih, bias_hh)
 
 
-class LSTMCell(_RNNCellBase):
+class LSTMCell(_RNNCellBase[tuple[Tensor, Tensor]]):
     """One LSTM step, gates ``[i, f, g, o]``: ``cell(x, (h, c))`` returns ``(h', c')``,
     ``x`` ``(batch, input_size)``, ``h``, ``c`` ``(batch, hidden_size)``.
 
@@ -105,7 +108,7 @@ class LSTMCell(_RNNCellBase):
         return Tensor._wrap(h_new), Tensor._wrap(c_new)
 
 
-class GRUCell(_RNNCellBase):
+class GRUCell(_RNNCellBase[Tensor]):
     """One GRU step, gates ``[r, z, n]``: ``cell(x, hx)`` returns ``h'``, with
     ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))`` and ``h' = (1 - z) * n + z * h``.
 
@@ -132,7 +135,7 @@ class GRUCell(_RNNCellBase):
         return Tensor._wrap(self._step(xa, h, None)[0])
 
 
-class RNNCell(_RNNCellBase):
+class RNNCell(_RNNCellBase[Tensor]):
     """One Elman RNN step: ``cell(x, hx)`` returns ``act(W_ih x + b_ih + W_hh h + b_hh)``,
     ``act`` tanh or ReLU (``nonlinearity``).
 
