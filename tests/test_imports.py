@@ -70,7 +70,7 @@ def test_ops_functional_as_f():
     assert gpuparam.ops.reshape is F.reshape and gpuparam.ops.ReLU is gpuparam.ops.operations.ReLU
 
 
-@pytest.mark.parametrize("module, name", [("nn", "LSTM"), ("ops", "CTCLoss"),
+@pytest.mark.parametrize("module, name", [("nn", "Conv2dBnFoldQuant"), ("ops", "CTCLoss"),
                                           ("ops.operations", "ScatterNdAdd"),
                                           ("ops.functional", "ctc_loss")])
 def test_missing_names_point_to_the_porting_guide(module, name):

@@ -211,7 +211,7 @@ def test_pool_errors(call, exc, match):
         call()
 
 
-@pytest.mark.parametrize(("module", "name"), [("nn", "LSTM"), ("ops", "ScatterNdAdd")])
+@pytest.mark.parametrize(("module", "name"), [("nn", "Conv2dBnFoldQuant"), ("ops", "ScatterNdAdd")])
 def test_a_missing_mindspore_name_points_to_the_porting_guide(module, name):
     mod = getattr(gpuparam, module)
     with pytest.raises(AttributeError, match=rf"module 'gpuparam.{module}' has no attribute "

@@ -75,6 +75,14 @@ __all__ += ["CELU", "CentralCrop", "ClipByNorm", "ConstantPad1d", "ConstantPad2d
             "get_activation"]
 # ---- end act ------------------------------------------------------------------------------
 
+# ---- rnn (issue 18): recurrent layers and cells -------------------------------------------
+from ._recurrent import GRU as GRU, LSTM as LSTM, RNN as RNN  # noqa: E402
+from ._recurrent_cells import (GRUCell as GRUCell, LSTMCell as LSTMCell,  # noqa: E402
+                               RNNCell as RNNCell)
+
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
+# ---- end rnn ------------------------------------------------------------------------------
+
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
