@@ -133,7 +133,7 @@ class TensorHostMethods(TensorCasts):
         compared elementwise, as MindSpore); anything else (``[1] in t``) is False, as
         there. May synchronize the device."""
         if isinstance(element, (TensorHostMethods, numbers.Number)):
-            return builtins.bool((self == element).any())  # type: ignore[operator]
+            return builtins.bool((self == element).any())  # type: ignore[operator,attr-defined]
         return False
 
     def item(self) -> Any:

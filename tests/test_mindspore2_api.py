@@ -134,6 +134,10 @@ def test_integer_initial_must_fit(xp):
         t.max(initial=300)
     with pytest.raises(ValueError, match=r"`initial` must be an integer for a int8 tensor"):
         t.max(initial=1.5)
+    assert int(Tensor(np.array([1], np.int64)).max(initial=2 ** 63 - 1)) == 2 ** 63 - 1  # exact
+    with pytest.raises(ValueError, match=r"`initial` must be a value finite in float16"):
+        Tensor(np.array([1.0], np.float16)).max(initial=1e6)
+    assert float(Tensor(np.array([1.0], np.float16)).min(initial=-np.inf)) == -np.inf
 
 
 # ---------------------------------------------------------------------- sum / mean / any / var

@@ -56,9 +56,15 @@ def _check_initial(where: str, initial: Any, dtype: Any) -> None:
         raise value_error(where, "initial", initial, f"an integer for a {dtype} tensor")
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
-        if not info.min <= initial <= info.max:
+        # exact for int64 too: an Integral compares as itself, not rounded to a float
+        whole = int(initial) if isinstance(initial, numbers.Integral) else int(float(initial))
+        if not info.min <= whole <= info.max:
             raise value_error(where, "initial", initial, f"a value in [{info.min}, {info.max}]"
                               f" for a {dtype} tensor")
+    elif dtype.kind == "f" and np.isfinite(float(initial)):
+        with np.errstate(over="ignore"):  # an overflow is the finding, not a warning
+            if not np.isfinite(np.asarray(float(initial)).astype(dtype)):
+                raise value_error(where, "initial", initial, f"a value finite in {dtype}")
 
 
 def _extreme(name: str, x: Array, axis: Any, keepdims: Any, where: str, initial: Any,
