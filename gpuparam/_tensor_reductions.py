@@ -178,12 +178,17 @@ class TensorReductions:
         axis, keep_dims = _torch_style("Tensor.any", axis, keep_dims, torch_style)
         return self._wrap(_array_ops.any(self._read(), axis, keep_dims, where="Tensor.any"))
 
-    def all(self, axis: Any = None, keep_dims: bool = False) -> Tensor:
-        """Return whether every element over ``axis`` is true (a Bool tensor)."""
+    def all(self, axis: Any = None, keep_dims: bool = False, **torch_style: Any) -> Tensor:
+        """Return whether every element over ``axis`` is true (a Bool tensor); ``dim=``
+        and ``keepdim=`` name ``axis``/``keep_dims``."""
+        axis, keep_dims = _torch_style("Tensor.all", axis, keep_dims, torch_style)
         return self._wrap(_array_ops.all(self._read(), axis, keep_dims, where="Tensor.all"))
 
-    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        """Return the standard deviation over ``axis``: ``sqrt(sum((x - mean)**2) / (n - ddof))``."""
+    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False,
+            **torch_style: Any) -> Tensor:
+        """Return the standard deviation over ``axis``: ``sqrt(sum((x - mean)**2) / (n - ddof))``,
+        ``ddof`` any int; ``dim=``/``keepdim=`` name ``axis``/``keepdims``."""
+        axis, keepdims = _torch_style("Tensor.std", axis, keepdims, torch_style)
         return self._wrap(_array_ops.std(self._read(), axis, ddof, keepdims, where="Tensor.std"))
 
     def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False,

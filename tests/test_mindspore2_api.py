@@ -174,6 +174,8 @@ def test_any_dim(xp):
     assert host(Tensor(b).any(dim=1)).tolist() == [True, False]
     assert Tensor(b).any(dim=0, keepdim=True).shape == (1, 3)
     assert host(Tensor(b).any(1)).tolist() == [True, False]
+    assert host(Tensor(b).all(dim=0)).tolist() == [False, False, False]
+    assert Tensor(b).all(dim=1, keepdim=True).shape == (2, 1)
 
 
 @pytest.mark.parametrize("ddof", [0, 1, 2, -1])
@@ -184,8 +186,8 @@ def test_var_takes_any_int_ddof(xp, ddof):
     expected = ((a - mean[:, None, :]) ** 2).sum(axis=1) / (n - ddof)
     for out in (Tensor(DATA).var(1, ddof), Tensor(DATA).var(dim=1, ddof=ddof)):
         np.testing.assert_allclose(host(out), expected, rtol=1e-5)
-    np.testing.assert_allclose(host(Tensor(DATA).std(axis=1, ddof=ddof)), np.sqrt(expected),
-                               rtol=1e-5)
+    for out in (Tensor(DATA).std(axis=1, ddof=ddof), Tensor(DATA).std(dim=1, ddof=ddof)):
+        np.testing.assert_allclose(host(out), np.sqrt(expected), rtol=1e-5)
 
 
 def test_var_with_no_degrees_of_freedom_is_inf_or_nan_without_a_warning(xp):
