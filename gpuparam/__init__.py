@@ -74,3 +74,23 @@ __all__ += ["tensor"]  # ops-a (issue 18)
 __all__ += ["ParallelMode", "get_auto_parallel_context", "jit", "log",
             "reset_auto_parallel_context", "set_auto_parallel_context"]
 __all__ += ["ckpt_to_safetensors", "load_checkpoint_async", "safetensors_to_ckpt"]
+
+# ---- api (issue 19): MindSpore 2.x's top-level is_tensor and pseudo-type dtypes ----------
+from ._dtype import list_ as list_, string as string, tuple_ as tuple_  # noqa: E402
+from ._dtype import type_none as type_none  # noqa: E402
+
+
+def is_tensor(obj: object) -> bool:
+    """Return whether ``obj`` is a ``gpuparam.Tensor`` (a Parameter is one), as
+    ``mindspore.is_tensor``.
+
+    Example:
+        >>> import gpuparam
+        >>> gpuparam.is_tensor(gpuparam.Tensor([1.0])), gpuparam.is_tensor([1.0])
+        (True, False)
+    """
+    return isinstance(obj, Tensor)
+
+
+__all__ += ["is_tensor", "list_", "string", "tuple_", "type_none"]
+# ---- end api ------------------------------------------------------------------------------

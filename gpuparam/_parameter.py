@@ -174,8 +174,20 @@ class Parameter(Tensor):
         Raises:
             NotImplementedError: For a layout with ``field_size``, a non-uniform split or an
                 optimizer-shard group.
-            ValueError: If ``layout`` does not fit the shape, or comes with ``index``.
+            ValueError: If ``layout`` does not fit the shape, or comes with ``index``; if
+                the parameter holds a shard (``init_data(index=...)`` earlier) and this call
+                names no part: that would hand back the shard where the whole was asked for
+                (MindSpore returns the shard silently). The whole comes from a fresh lazy
+                Parameter, or a ``clone()`` taken before the shard was materialized.
         """
+        if (layout is None and index is None and not self.has_init
+                and self._full_shape is not None):
+            raise ValueError(
+                f"Parameter.init_data: {self.name!r} holds a shard ({self._shard_index}, "
+                f"shape {self.shape}) of a parameter of shape {self._full_shape}, so "
+                "init_data() without `index` cannot give the whole. Pass the same `index` "
+                "to get the shard, or build the whole from a fresh lazy Parameter (or a "
+                "clone() taken before the shard was materialized).")
         if layout is not None and self.has_init:
             if index is not None:
                 raise ValueError("Parameter.init_data: give `layout` or `index`, not both.")

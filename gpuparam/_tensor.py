@@ -37,6 +37,7 @@ from ._tensor_copy import TensorCopyMethods
 from ._tensor_host import TensorHostMethods
 from ._tensor_methods import TensorMethods
 from ._tensor_ops import TensorOperators
+from ._tensor_reductions import TensorReductions
 from ._tensor_shape_methods import TensorShapeMethods
 
 
@@ -59,7 +60,7 @@ def sliced_shape(shape: Shape, index: tuple[slice, ...] | None) -> Shape:
     return tuple(len(range(s.start, s.stop, s.step)) for s in index) + shape[len(index):]
 
 
-class Tensor(TensorMethods, TensorShapeMethods, TensorOperators, TensorHostMethods,
+class Tensor(TensorMethods, TensorReductions, TensorShapeMethods, TensorOperators, TensorHostMethods,
              TensorCopyMethods):
     """A multi-dimensional array on the active device, with MindSpore's Tensor API.
 

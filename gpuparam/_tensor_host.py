@@ -7,11 +7,13 @@ materialized, stream ordering holds); whatever reaches the host (``asnumpy``,
 
 from __future__ import annotations
 
+import builtins
+import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _backend
+from . import _backend, _dtype
 from ._errors import type_error
 
 if TYPE_CHECKING:
@@ -20,7 +22,56 @@ if TYPE_CHECKING:
     from ._tensor import LazyInit, Tensor
 
 
-class TensorHostMethods:
+class TensorCasts:
+    """MindSpore 2.x's (and torch's) dtype shorthands: ``t.float()`` is
+    ``t.astype(gpuparam.float32)``, and so on. A class of their own, so that these method
+    names (``int``, ``float``, ``bool``) never shadow the builtins in a class body that
+    annotates with them.
+
+    Example:
+        >>> from gpuparam import Tensor
+        >>> t = Tensor([1.5, -2.0])
+        >>> t.half().dtype, t.int().dtype, t.long().dtype, t.bool().dtype
+        (gpuparam.float16, gpuparam.int32, gpuparam.int64, gpuparam.bool_)
+    """
+
+    if TYPE_CHECKING:
+        def astype(self, dtype: Any) -> Tensor: ...
+
+    def float(self) -> Tensor:
+        """Return a Float32 copy (``astype(float32)``)."""
+        return self.astype(_dtype.float32)
+
+    def half(self) -> Tensor:
+        """Return a Float16 copy; a value beyond Float16's range is an error, not inf."""
+        return self.astype(_dtype.float16)
+
+    def double(self) -> Tensor:
+        """Return a Float64 copy."""
+        return self.astype(_dtype.float64)
+
+    def int(self) -> Tensor:
+        """Return an Int32 copy (fractions truncated toward zero; NaN or an overflow raises)."""
+        return self.astype(_dtype.int32)
+
+    def long(self) -> Tensor:
+        """Return an Int64 copy (fractions truncated toward zero)."""
+        return self.astype(_dtype.int64)
+
+    def short(self) -> Tensor:
+        """Return an Int16 copy (fractions truncated toward zero)."""
+        return self.astype(_dtype.int16)
+
+    def byte(self) -> Tensor:
+        """Return a UInt8 copy (a negative value or one above 255 raises)."""
+        return self.astype(_dtype.uint8)
+
+    def bool(self) -> Tensor:
+        """Return a Bool copy (non-zero is True)."""
+        return self.astype(_dtype.bool_)
+
+
+class TensorHostMethods(TensorCasts):
     """Host exchange and printing of ``gpuparam.Tensor`` (inherited; not used on its own)."""
 
     if TYPE_CHECKING:
@@ -71,6 +122,19 @@ class TensorHostMethods:
         view = array.view()
         view.flags.writeable = False
         return view
+
+    def numpy(self) -> np.ndarray:
+        """Return a NumPy copy of the data on the host (``asnumpy``, MindSpore 2.x's other
+        name). May synchronize the device."""
+        return self.asnumpy()
+
+    def __contains__(self, element: Any) -> Any:
+        """``element in t``: whether any element equals ``element`` (a number or a Tensor,
+        compared elementwise, as MindSpore); anything else (``[1] in t``) is False, as
+        there. May synchronize the device."""
+        if isinstance(element, (TensorHostMethods, numbers.Number)):
+            return builtins.bool((self == element).any())  # type: ignore[operator,attr-defined]
+        return False
 
     def item(self) -> Any:
         """Return the single element as a Python scalar. May synchronize the device."""

@@ -25,8 +25,9 @@ import numpy as np
 from . import _array_ops, _backend
 from ._array_ops import check_scalar_fits, checked_astype
 from ._dtype import DType, from_numpy as dtype_from_numpy, to_dtype
-from ._errors import type_error
+from ._errors import check_bool, type_error, value_error
 from ._tensor_ops import _operand, _unwrap
+from ._tensor_reductions import _bind, _is_int
 
 if TYPE_CHECKING:
     from ._backend import Array
@@ -115,14 +116,6 @@ class TensorMethods:
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = tuple(shape[0])
         return self._view(_array_ops.reshape(self._read(), shape, where="Tensor.reshape"))
-
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Return the sum over ``axis`` (all elements when ``None``), as ``numpy.sum``."""
-        return self._wrap(_array_ops.sum(self._read(), axis, keepdims, where="Tensor.sum"))
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Return the mean over ``axis`` (all elements when ``None``), as ``numpy.mean``."""
-        return self._wrap(_array_ops.mean(self._read(), axis, keepdims, where="Tensor.mean"))
 
     # ------------------------------------------------------------------ indexing
 
@@ -249,9 +242,24 @@ class TensorMethods:
         """The tensor with its axes reversed."""
         return self.transpose()
 
-    def transpose(self, *axes: Any) -> Tensor:
-        """Return the tensor with its axes permuted (reversed when no axes are given): a
-        view sharing the buffer."""
+    def transpose(self, *axes: Any, **dims: Any) -> Tensor:
+        """Return the tensor with its axes permuted: a view sharing the buffer.
+
+        MindSpore 2.x's two forms, in its order: ``transpose(dim0, dim1)`` (two ints, or
+        ``dim0=``/``dim1=``) swaps two dims of a tensor of any rank, so on a matrix
+        ``transpose(0, 1)`` is the transpose; otherwise ``transpose(*axes)`` permutes
+        (reversing the axes when none are given).
+
+        Example:
+            >>> import numpy as np
+            >>> from gpuparam import Tensor
+            >>> Tensor(np.ones((2, 3, 4), np.float32)).transpose(0, 2).shape
+            (4, 3, 2)
+        """
+        if dims or (len(axes) == 2 and all(_is_int(a) for a in axes)):
+            dim0, dim1 = _bind("Tensor.transpose", ("dim0", "dim1"), (None, None), axes, dims)
+            return self._view(_array_ops.swapaxes(self._read(), dim0, dim1,
+                                                  where="Tensor.transpose"))
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         reverse = tuple(range(len(self._shape)))[::-1]
@@ -263,12 +271,30 @@ class TensorMethods:
         return self._view(_array_ops.swapaxes(self._read(), axis0, axis1,
                                               where="Tensor.swapaxes"))
 
-    def flatten(self, order: str = "C", *, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    def flatten(self, order: Any = "C", *args: Any, start_dim: int = 0,
+                end_dim: int = -1) -> Tensor:
         """Return dims ``start_dim`` .. ``end_dim`` merged into one (all of them by default).
+
+        MindSpore 2.x's two forms: ``flatten(order='C', *, start_dim=0, end_dim=-1)`` and
+        ``flatten(start_dim=0, end_dim=-1)``, told apart by an int first argument.
 
         Args:
             order: ``'C'`` (row-major) or ``'F'`` (column-major), for a full flatten.
+
+        Example:
+            >>> import numpy as np
+            >>> from gpuparam import Tensor
+            >>> Tensor(np.ones((2, 3, 4), np.float32)).flatten(1, 2).shape
+            (2, 12)
         """
+        if _is_int(order):
+            if len(args) > 1:
+                raise TypeError(f"Tensor.flatten: takes start_dim and end_dim, got "
+                                f"{1 + len(args)} positional arguments.")
+            start_dim, end_dim, order = order, args[0] if args else end_dim, "C"
+        elif args:
+            raise type_error("Tensor.flatten", "start_dim", args[0],
+                             "given by keyword after `order`, or an int first argument")
         return self._view(_array_ops.flatten(self._read(), order, start_dim, end_dim,
                                              where="Tensor.flatten"))
 
@@ -281,49 +307,16 @@ class TensorMethods:
         return self._view(_array_ops.expand_dims(self._read(), axis, where="Tensor.expand_dims"))
 
     def view(self, *shape: Any) -> Tensor:
-        """Return the data with a new shape (``reshape``; shares the buffer when it can)."""
-        return self.reshape(*shape)  # type: ignore[attr-defined,no-any-return]
+        """Return the data with a new shape (``reshape``; shares the buffer when it can).
 
-    # ------------------------------------------------------------------ reductions
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Return the maximum over ``axis`` (all elements when ``None``)."""
-        return self._wrap(_array_ops.max(self._read(), axis, keepdims, where="Tensor.max"))
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Return the minimum over ``axis`` (all elements when ``None``)."""
-        return self._wrap(_array_ops.min(self._read(), axis, keepdims, where="Tensor.min"))
-
-    def argmax(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Return the index of the maximum over ``axis`` (of the flattened tensor when ``None``)."""
-        return self._wrap(_array_ops.argmax(self._read(), axis, keepdims, where="Tensor.argmax"))
-
-    def argmin(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Return the index of the minimum over ``axis`` (of the flattened tensor when ``None``)."""
-        return self._wrap(_array_ops.argmin(self._read(), axis, keepdims, where="Tensor.argmin"))
-
-    def any(self, axis: Any = None, keep_dims: bool = False) -> Tensor:
-        """Return whether any element over ``axis`` is true (a Bool tensor)."""
-        return self._wrap(_array_ops.any(self._read(), axis, keep_dims, where="Tensor.any"))
-
-    def all(self, axis: Any = None, keep_dims: bool = False) -> Tensor:
-        """Return whether every element over ``axis`` is true (a Bool tensor)."""
-        return self._wrap(_array_ops.all(self._read(), axis, keep_dims, where="Tensor.all"))
-
-    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        """Return the standard deviation over ``axis``: ``sqrt(sum((x - mean)**2) / (n - ddof))``."""
-        return self._wrap(_array_ops.std(self._read(), axis, ddof, keepdims, where="Tensor.std"))
-
-    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        """Return the variance over ``axis``: ``sum((x - mean)**2) / (n - ddof)``."""
-        return self._wrap(_array_ops.var(self._read(), axis, ddof, keepdims, where="Tensor.var"))
-
-    def norm(self, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
-        """Return a vector or matrix norm, as ``numpy.linalg.norm``.
-
-        With ``ord=None`` and ``dim=None`` it is the 2-norm of all elements (Frobenius).
+        Raises:
+            TypeError: If a size is not an int.
+            ValueError: If no shape is given (``view(())`` of a tensor of more than one
+                element) or the sizes do not hold the tensor's elements.
         """
-        return self._wrap(_array_ops.norm(self._read(), ord, dim, keepdim, where="Tensor.norm"))
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = tuple(shape[0])
+        return self._view(_array_ops.reshape(self._read(), shape, where="Tensor.view"))
 
     # ------------------------------------------------------------------ elementwise
 
@@ -332,7 +325,8 @@ class TensorMethods:
         return self._wrap(_array_ops.abs(self._read()))
 
     def clip(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002  (MindSpore's names)
-        """Return the values limited to ``[min, max]`` (either may be ``None``), same dtype."""
+        """Return the values limited to ``[min, max]`` (either may be ``None``, not both), same
+        dtype."""
         bounds = [b._read() if hasattr(b, "_read") else b for b in (min, max)]
         return self._wrap(_array_ops.clip(self._read(), *bounds, where="Tensor.clip"))
 
@@ -342,6 +336,28 @@ class TensorMethods:
             _backend.get_array_module(self._array)
         return self._wrap(_array_ops.full(xp, self._shape, value, self._dtype.numpy_dtype,
                                      where="Tensor.fill"))
+
+    def fill_(self, value: Any) -> Any:
+        """Write ``value`` (a number, or a 0-d Tensor) into every element, in place, and
+        return ``self`` (MindSpore 2.x's ``Tensor.fill_``).
+
+        Raises:
+            TypeError: If ``value`` is neither.
+            ValueError: If ``value`` does not fit the dtype (nothing is written).
+
+        Example:
+            >>> from gpuparam import Tensor
+            >>> print(Tensor([1, 2, 3]).fill_(7))
+            [7 7 7]
+        """
+        if isinstance(value, TensorMethods):
+            if value._shape not in ((), (1,)):
+                raise type_error("Tensor.fill_", "value", value, "a number or a 0-d Tensor")
+            value = value.item()
+        if not isinstance(value, (bool, numbers.Number)):
+            raise type_error("Tensor.fill_", "value", value, "a number or a 0-d Tensor")
+        self[...] = value  # type: ignore[index]  # one checked write, ordered like any other
+        return self
 
 
 __all__ = ["TensorMethods"]

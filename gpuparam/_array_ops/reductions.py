@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -32,9 +33,15 @@ def _nonempty(where: str, x: Array, name: str) -> None:
         raise ValueError(f"{where}: an empty tensor (shape {tuple(x.shape)}) has no {name}.")
 
 
-def sum(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
-    """The sum over ``axis`` (``None`` or ``()``: every axis)."""
-    return _reduce("sum", x, axis, keepdims, where)
+def sum(x: Array, axis: Any = None, keepdims: Any = False, *, where: str,  # noqa: A001
+        initial: Any = None) -> Array:
+    """The sum over ``axis`` (``None`` or ``()``: every axis), plus ``initial`` if given
+    (a number, added in the result's dtype, as MindSpore's ``Tensor.sum``)."""
+    out = _reduce("sum", x, axis, keepdims, where)
+    if initial is None:
+        return out
+    _check_initial(where, initial, out.dtype)
+    return out + get_array_module(x).asarray(initial, dtype=out.dtype)
 
 
 def mean(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:
@@ -42,16 +49,77 @@ def mean(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Ar
     return _reduce("mean", x, axis, keepdims, where)
 
 
-def max(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
-    """The maximum over ``axis``; ValueError for an empty array."""
-    _nonempty(where, x, "max")
-    return _reduce("max", x, axis, keepdims, where)
+def _check_initial(where: str, initial: Any, dtype: Any) -> None:
+    if isinstance(initial, bool) or not isinstance(initial, numbers.Real):
+        raise type_error(where, "initial", initial, "None or a real number")
+    if dtype.kind in "iu" and not float(initial).is_integer():
+        raise value_error(where, "initial", initial, f"an integer for a {dtype} tensor")
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        # exact for int64 too: an Integral compares as itself, not rounded to a float
+        whole = int(initial) if isinstance(initial, numbers.Integral) else int(float(initial))
+        if not info.min <= whole <= info.max:
+            raise value_error(where, "initial", initial, f"a value in [{info.min}, {info.max}]"
+                              f" for a {dtype} tensor")
+    elif dtype.kind == "f" and np.isfinite(float(initial)):
+        with np.errstate(over="ignore"):  # an overflow is the finding, not a warning
+            if not np.isfinite(np.asarray(float(initial)).astype(dtype)):
+                raise value_error(where, "initial", initial, f"a value finite in {dtype}")
 
 
-def min(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
-    """The minimum over ``axis``; ValueError for an empty array."""
-    _nonempty(where, x, "min")
-    return _reduce("min", x, axis, keepdims, where)
+def _extreme(name: str, x: Array, axis: Any, keepdims: Any, where: str, initial: Any,
+             mask: Any) -> Array:
+    """``numpy.max``/``min`` with ``initial`` and a ``where`` mask, which CuPy lacks:
+    masked-out elements become ``initial`` before the reduction, ``initial`` joins it
+    after, and a reduction over no elements gives ``initial`` (as NumPy)."""
+    if initial is None:
+        if mask is not None:
+            raise ValueError(f"{where}: a `where` mask needs `initial` (the value of a "
+                             "reduction that the mask leaves empty), got initial=None.")
+        _nonempty(where, x, name)
+        return _reduce(name, x, axis, keepdims, where)
+    xp = get_array_module(x)
+    _check_initial(where, initial, x.dtype)
+    fill = xp.asarray(initial, dtype=x.dtype)
+    if mask is not None:
+        if mask.dtype != np.bool_:
+            raise type_error(where, "where", mask, "a Bool tensor (or True)")
+        try:
+            x = xp.where(mask, x, fill)
+        except ValueError:
+            raise value_error(where, "where", f"a mask of shape {tuple(mask.shape)}",
+                              f"a mask that broadcasts to the shape {tuple(x.shape)}") from None
+    axes = check_axes(where, "axis", axis, x.ndim)
+    check_bool(where, "keepdims", keepdims)
+    reduced = tuple(range(x.ndim)) if axes is None else axes
+    if builtins.any(x.shape[a] == 0 for a in reduced):  # NumPy's rule: nothing reduced gives initial
+        shape = tuple(1 if i in reduced else d for i, d in enumerate(x.shape)) if keepdims \
+            else tuple(d for i, d in enumerate(x.shape) if i not in reduced)
+        return xp.full(shape, fill, dtype=x.dtype)
+    out = xp.asarray(getattr(xp, name)(x, axis=axes, keepdims=keepdims))
+    return (xp.maximum if name == "max" else xp.minimum)(out, fill)
+
+
+def max(x: Array, axis: Any = None, keepdims: Any = False, *, where: str,  # noqa: A001
+        initial: Any = None, mask: Any = None) -> Array:
+    """The maximum over ``axis``; ValueError for an empty array without ``initial``.
+
+    ``initial`` joins every reduction; ``mask`` (a bool array broadcasting to ``x``,
+    MindSpore's ``where``) keeps only the elements where it is true, and needs ``initial``.
+
+    Example:
+        >>> x = np.array([[1, 5], [7, 2]], np.int32)
+        >>> max(x, 1, initial=3, mask=np.array([True, False]), where="max")
+        array([3, 7], dtype=int32)
+    """
+    return _extreme("max", x, axis, keepdims, where, initial, mask)
+
+
+def min(x: Array, axis: Any = None, keepdims: Any = False, *, where: str,  # noqa: A001
+        initial: Any = None, mask: Any = None) -> Array:
+    """The minimum over ``axis``; ValueError for an empty array without ``initial``
+    (``initial`` and ``mask`` as in ``max``)."""
+    return _extreme("min", x, axis, keepdims, where, initial, mask)
 
 
 def any(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> Array:  # noqa: A001
@@ -86,12 +154,15 @@ def argmin(x: Array, axis: Any = None, keepdims: Any = False, *, where: str) -> 
 
 
 def _moment(name: str, x: Array, axis: Any, ddof: Any, keepdims: Any, where: str) -> Array:
-    if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
-        raise value_error(where, "ddof", ddof, "an int >= 0")
+    if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral):
+        raise type_error(where, "ddof", ddof, "an int")
     axes = check_axes(where, "axis", axis, x.ndim)
     check_bool(where, "keepdims", keepdims)
     xp = get_array_module(x)
-    out = getattr(xp, name)(x, axis=axes, ddof=int(ddof), keepdims=keepdims)
+    with warnings.catch_warnings():
+        # n - ddof <= 0 gives inf or NaN, as MindSpore (and NumPy, which also warns)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = getattr(xp, name)(x, axis=axes, ddof=int(ddof), keepdims=keepdims)
     return float32_unless_float64(xp.asarray(out), x)
 
 
@@ -108,7 +179,8 @@ def std(x: Array, axis: Any = None, ddof: Any = 0, keepdims: Any = False, *,
 
 def var(x: Array, axis: Any = None, ddof: Any = 0, keepdims: Any = False, *,
         where: str) -> Array:
-    """The variance over ``axis``: ``sum((x - mean)**2) / (n - ddof)``."""
+    """The variance over ``axis``: ``sum((x - mean)**2) / (n - ddof)``; ``ddof`` is any
+    int (``n - ddof <= 0`` gives inf or NaN)."""
     return _moment("var", x, axis, ddof, keepdims, where)
 
 

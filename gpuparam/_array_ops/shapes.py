@@ -14,7 +14,15 @@ from .axes import check_axes, check_axis, check_permutation
 
 
 def reshape(x: Array, shape: Any, *, where: str) -> Array:
-    """``x`` with a new ``shape`` (a tuple of ints; one may be -1)."""
+    """``x`` with a new ``shape`` (a tuple of ints; one may be -1).
+
+    Raises:
+        TypeError: If a size is not an int (MindSpore's rule; NumPy would say ValueError).
+        ValueError: If the sizes do not hold ``x.size`` elements.
+    """
+    sizes = shape if isinstance(shape, (tuple, list)) else (shape,)
+    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in sizes):
+        raise type_error(where, "shape", shape, "a tuple of ints (one may be -1)")
     try:
         return x.reshape(shape)
     except (ValueError, TypeError) as exc:

@@ -87,7 +87,10 @@ class Cell(Generic[Output]):
     def _registry_for(self, what: str, name: str) -> Registry:
         registry = self.__dict__.get("_registry")
         if registry is None:
-            raise AttributeError(f"{type(self).__name__}: call super().__init__() before "
+            # MindSpore's words first ("Can not assign cells before ..."), then the fix.
+            kind = "cells" if what == "Cell" else "params"
+            raise AttributeError(f"{type(self).__name__}: Can not assign {kind} before "
+                                 f"Cell.__init__() call; call super().__init__() before "
                                  f"assigning the {what} {name!r}.")
         return registry
 
