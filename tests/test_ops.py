@@ -194,10 +194,12 @@ def test_depend_returns_value_and_checks_inputs():
     assert ops.Depend()(x, x) is x
     with pytest.raises(TypeError, match="depend: `value`"):
         ops.depend(np.ones(2), x)
+    # Python constants order nothing and pass, as in MindSpore (BERT: depend(x, shape)).
+    assert ops.depend(x, 3, (2, 3), [x, "a"], None) is x
     with pytest.raises(TypeError, match="depend: `effects`"):
-        ops.depend(x, 3)
+        ops.depend(x, np.ones(2))
     with pytest.raises(TypeError, match="depend: `effects`"):
-        ops.depend(x, [x, "a"])
+        ops.depend(x, [x, object()])
 
 
 def test_depend_materializes_a_lazy_effect():

@@ -21,7 +21,7 @@ from gpuparam import Parameter, Tensor, ops
 from gpuparam.ops import functional as F
 from gpuparam.ops import operations as P
 
-NAMES = ["ops.BatchMatMul", "ops.bmm", "ops.matmul", "ops.outer", "ops.cumsum",
+NAMES = ["ops.BatchMatMul", "ops.MatMul", "ops.bmm", "ops.matmul", "ops.outer", "ops.cumsum",
          "ops.ReduceMax", "ops.norm", "ops.mean", "ops.sum", "ops.max", "ops.all",
          "ops.LpNorm"]
 
@@ -84,6 +84,22 @@ def test_batch_matmul_against_float64_loops(ta, tb, dtype):
     assert got.dtype == Tensor(a).dtype and got.shape == (2, 3, 4, 6)
     np.testing.assert_array_equal(got.asnumpy().astype(np.float64), _loop_matmul(a, b))
     assert P.BatchMatMul is ops.BatchMatMul and ops.BatchMatMul(True).transpose_a is True
+
+
+@pytest.mark.parametrize("ta, tb", [(False, False), (True, False), (False, True), (True, True)])
+def test_matmul_primitive_transposes_2d_operands_as_mindspore(ta, tb):
+    rng = np.random.default_rng(2)
+    a = rng.integers(-4, 5, (1, 4, 5)).astype(np.float32)
+    b = rng.integers(-4, 5, (1, 5, 3)).astype(np.float32)
+    a_in = a[0].T.copy() if ta else a[0]
+    b_in = b[0].T.copy() if tb else b[0]
+    got = P.MatMul(transpose_a=ta, transpose_b=tb)(Tensor(a_in), Tensor(b_in))
+    assert got.dtype == gpuparam.float32 and got.shape == (4, 3)
+    np.testing.assert_array_equal(got.asnumpy().astype(np.float64), _loop_matmul(a, b)[0])
+    with pytest.raises(ValueError, match="MatMul: `x` must be a 2-d tensor"):
+        ops.MatMul()(Tensor(a), Tensor(b[0]))  # batches are BatchMatMul's
+    with pytest.raises(TypeError, match="MatMul"):
+        ops.MatMul()(Tensor(a[0]), Tensor(b[0].astype(np.float16)))
 
 
 def test_batch_matmul_float_values_against_torch():

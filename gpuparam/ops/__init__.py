@@ -14,8 +14,9 @@ from ._conv import available_conv_backends as available_conv_backends
 from ._conv import conv_backend_for as conv_backend_for
 from ._conv import conv_nd as conv_nd
 from ._depend import Depend as Depend, depend as depend
+from ._linalg import MatMul as MatMul
 from ._primitives import (Add as Add, Assign as Assign, Conv2D as Conv2D, Conv3D as Conv3D,
-                          MatMul as MatMul, Mul as Mul, Sub as Sub)
+                          Mul as Mul, Sub as Sub)
 
 __all__ = ["Add", "Assign", "Conv2D", "Conv3D", "Depend", "MatMul", "Mul", "Sub",
            "available_conv_backends", "conv_backend_for", "conv_nd", "depend"]

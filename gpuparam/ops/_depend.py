@@ -14,7 +14,10 @@ from typing import Any
 from .._errors import type_error
 from .._tensor import Tensor
 
-_ACCEPTED = "a Tensor, or a tuple/list of Tensors"
+_ACCEPTED = "a Tensor, a Python constant (number, bool, str, None), or a tuple/list of them"
+# Constants have no writes to wait for; model code passes them (BERT orders a tensor after
+# `F.shape(...)`, a tuple of ints), and MindSpore accepts any value there.
+_CONSTANTS = (bool, int, float, complex, str, type(None))
 
 
 def _tensors(where: str, arg: str, value: Any) -> Iterator[Tensor]:
@@ -22,10 +25,8 @@ def _tensors(where: str, arg: str, value: Any) -> Iterator[Tensor]:
         yield value
     elif isinstance(value, (tuple, list)):
         for item in value:
-            if not isinstance(item, Tensor):
-                raise type_error(where, arg, item, _ACCEPTED)
-            yield item
-    else:
+            yield from _tensors(where, arg, item)
+    elif not isinstance(value, _CONSTANTS):
         raise type_error(where, arg, value, _ACCEPTED)
 
 
@@ -33,16 +34,19 @@ def depend(value: Any, *effects: Any) -> Any:
     """Return ``value``, made to wait for ``effects`` wherever it is read.
 
     Args:
-        value: A Tensor, or a tuple/list of Tensors.
+        value: A Tensor, or a tuple/list of Tensors (Python constants in it are
+            returned as they are: they have no reads to order).
         *effects: Tensors (or tuples/lists of them) whose writes must happen before any
             read of ``value``. A lazy effect is materialized here, since its
-            materialization is the effect.
+            materialization is the effect. Python constants (a shape tuple, a number,
+            ``None``) are accepted, as in MindSpore, and order nothing.
 
     Returns:
         ``value`` itself.
 
     Raises:
-        TypeError: If ``value`` or an effect is not a Tensor or a tuple/list of Tensors.
+        TypeError: If ``value`` or an effect holds anything but Tensors and Python
+            constants (a NumPy array, say: its reads cannot be ordered).
 
     Example:
         >>> import numpy as np

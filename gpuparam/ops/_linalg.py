@@ -15,7 +15,7 @@ from .._array_ops import linear as _linear
 from .._array_ops import reductions as _reductions
 from .._backend.streams import check_same_device
 from .._dtype import to_dtype
-from .._errors import check_bool, check_real, type_error
+from .._errors import check_bool, check_real, type_error, value_error
 from .._tensor import Tensor
 from ._operands import tensor_array
 from .primitive import Primitive
@@ -49,6 +49,35 @@ class BatchMatMul(Primitive):
 
     def __call__(self, x: Any, y: Any) -> Tensor:
         a, b = _pair(self.name, ("x", "y"), x, y)
+        return Tensor._wrap(_linear.batch_matmul(a, b, self.transpose_a, self.transpose_b,
+                                                 where=self.name))
+
+
+class MatMul(Primitive):
+    """``MatMul(transpose_a=False, transpose_b=False)(x, y)``: the product of two matrices,
+    ``x`` (``y``) transposed first when ``transpose_a`` (``transpose_b``):
+    ``(N, C) @ (C, M) -> (N, M)``. Both operands are 2-d and of one dtype, as MindSpore
+    asks (``BatchMatMul`` takes batches).
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import Tensor, ops, float32
+        >>> a = Tensor(np.ones(shape=[1, 3]), float32)
+        >>> b = Tensor(np.ones(shape=[4, 3]), float32)
+        >>> print(ops.MatMul(transpose_b=True)(a, b))
+        [[3. 3. 3. 3.]]
+    """
+
+    def __init__(self, transpose_a: bool = False, transpose_b: bool = False) -> None:
+        super().__init__("MatMul")
+        self.add_prim_attr("transpose_a", check_bool(self.name, "transpose_a", transpose_a))
+        self.add_prim_attr("transpose_b", check_bool(self.name, "transpose_b", transpose_b))
+
+    def __call__(self, x: Any, y: Any) -> Tensor:
+        a, b = _pair(self.name, ("x", "y"), x, y)
+        for name, array in (("x", a), ("y", b)):
+            if array.ndim != 2:
+                raise value_error(self.name, name, tuple(array.shape), "a 2-d tensor (a matrix)")
         return Tensor._wrap(_linear.batch_matmul(a, b, self.transpose_a, self.transpose_b,
                                                  where=self.name))
 

@@ -180,5 +180,3 @@ def _binary_primitive(name: str, doc: str, op: Any) -> type:
 Add = _binary_primitive("Add", "Element-wise ``x + y`` (``ops.Add()``).", lambda x, y: x + y)
 Sub = _binary_primitive("Sub", "Element-wise ``x - y`` (``ops.Sub()``).", lambda x, y: x - y)
 Mul = _binary_primitive("Mul", "Element-wise ``x * y`` (``ops.Mul()``).", lambda x, y: x * y)
-MatMul = _binary_primitive("MatMul", "Matrix product ``x @ y`` (``ops.MatMul()``).",
-                           lambda x, y: x @ y)

@@ -19,7 +19,7 @@ from .._tensor import Tensor
 from ._depend import depend as depend
 from ._math import (Cast, Div, Exp, Log, Neg, OnesLike, ReLU, Reshape, Shape, Sigmoid, Sqrt,
                     Square, Tanh, Transpose, ZerosLike)
-from ._primitives import Add, Assign, MatMul, Mul, Sub
+from ._primitives import Add, Assign, Mul, Sub
 
 
 def assign(variable: Any, value: Any) -> Any:
@@ -45,11 +45,6 @@ def mul(input: Any, other: Any) -> Tensor:  # noqa: A002
 def div(input: Any, other: Any) -> Tensor:  # noqa: A002
     """Element-wise ``input / other``."""
     return Div()(input, other)
-
-
-def matmul(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """Matrix product ``input @ other``."""
-    return MatMul()(input, other)
 
 
 def cast(input_x: Any, type_: Any) -> Tensor:
@@ -207,8 +202,8 @@ __all__ += ["abs", "addn", "atan2", "ceil", "clamp", "clip", "clip_by_value", "c
 # ---- ops ---- (issue 18): matrix products, norms, reductions, running sums, random draws
 from ._linalg import (bmm as bmm, einsum as einsum, norm as norm,  # noqa: E402
                       outer as outer)
-# MindSpore's matmul refuses operands of two dtypes; the `x @ y` above promotes them.
-from ._linalg import matmul as matmul  # noqa: E402, F811
+# MindSpore's matmul refuses operands of two dtypes (`x @ y` promotes them).
+from ._linalg import matmul as matmul  # noqa: E402
 from ._random_ops import (multinomial as multinomial, normal as normal,  # noqa: E402
                           rand as rand, randint as randint, randn as randn, uniform as uniform)
 from ._reductions import (all as all, any as any, assign_add as assign_add,  # noqa: E402

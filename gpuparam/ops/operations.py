@@ -15,8 +15,9 @@ from ._math import (Cast as Cast, Div as Div, Exp as Exp, Log as Log, Neg as Neg
                     ReduceSum as ReduceSum, ReLU as ReLU, Reshape as Reshape, Shape as Shape,
                     Sigmoid as Sigmoid, Sqrt as Sqrt, Square as Square, Tanh as Tanh,
                     Transpose as Transpose, ZerosLike as ZerosLike)
+from ._linalg import MatMul as MatMul
 from ._primitives import (Add as Add, Assign as Assign, Conv2D as Conv2D, Conv3D as Conv3D,
-                          MatMul as MatMul, Mul as Mul, Sub as Sub)
+                          Mul as Mul, Sub as Sub)
 
 __all__ = ["Add", "Assign", "Cast", "Conv2D", "Conv3D", "Depend", "Div", "Exp", "Log",
            "MatMul", "Mul", "Neg", "OnesLike", "RealDiv", "ReLU", "ReduceMean", "ReduceSum",
