@@ -1,6 +1,6 @@
 """Normalizations of ``mindspore.ops`` and ``nn``: ``layer_norm`` (with its statistics),
 ``l2_normalize``, batch normalization (``batch_moments``, ``batch_norm``,
-``moving_update``) and ``group_norm``. float16 is computed in float32; ``layer_norm``'s
+``moving_update``, ``batch_norm_training``) and ``group_norm``. float16 is computed in float32; ``layer_norm``'s
 statistics are returned in float32 whatever the input's dtype, as MindSpore's
 ``LayerNorm`` returns them.
 """
@@ -92,9 +92,11 @@ def batch_norm(x: Array, mean: Array, variance: Array, gamma: Array, beta: Array
     xp = get_array_module(x)
     work = _work(x)
     view = (1, -1) + (1,) * (x.ndim - 2)
+    # (x - mean) * (gamma / sqrt(var + eps)) + beta: the order of MindSpore's kernel,
+    # whose documented outputs it reproduces to the last bit (ops.batch_norm's example).
     scale = gamma.astype(work) / xp.sqrt(variance.astype(work) + work.type(eps))
-    shift = beta.astype(work) - mean.astype(work) * scale
-    return (x.astype(work, copy=False) * scale.reshape(view) + shift.reshape(view)).astype(x.dtype)
+    centered = x.astype(work, copy=False) - mean.astype(work).reshape(view)
+    return (centered * scale.reshape(view) + beta.astype(work).reshape(view)).astype(x.dtype)
 
 
 def moving_update(moving: Array, batch: Array, momentum: float) -> Array:
@@ -109,6 +111,28 @@ def moving_update(moving: Array, batch: Array, momentum: float) -> Array:
     work = _work(moving)
     keep = work.type(1.0 - momentum)
     return (moving.astype(work) * keep + batch.astype(work) * work.type(momentum)).astype(moving.dtype)
+
+
+def batch_norm_training(x: Array, moving_mean: Array, moving_variance: Array, gamma: Array,
+                        beta: Array, momentum: float, eps: float) -> tuple[Array, Array, Array]:
+    """``(y, new_moving_mean, new_moving_variance)``: ``x`` normalized with its batch
+    statistics (biased variance), and the moving statistics updated with ``momentum``
+    the weight of the batch, the variance unbiased (``n / (n - 1)``) as MindSpore's
+    kernels and cuDNN take it. The caller checks ``n > 1`` and writes the statistics.
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.array([[1.0], [3.0]], np.float32)
+        >>> one, zero = np.ones(1, np.float32), np.zeros(1, np.float32)
+        >>> y, mean, var = batch_norm_training(x, zero, one, one, zero, 0.1, 0.0)
+        >>> y.ravel(), mean, var
+        (array([-1.,  1.], dtype=float32), array([0.2], dtype=float32), array([1.1], dtype=float32))
+    """
+    mean, variance, count = batch_moments(x)
+    y = batch_norm(x, mean, variance, gamma, beta, eps)
+    new_mean = moving_update(moving_mean, mean, momentum)
+    new_variance = moving_update(moving_variance, variance * (count / (count - 1)), momentum)
+    return y, new_mean, new_variance
 
 
 def group_norm(x: Array, num_groups: int, gamma: Array, beta: Array, eps: float) -> Array:
@@ -133,5 +157,5 @@ def group_norm(x: Array, num_groups: int, gamma: Array, beta: Array, eps: float)
     return (y * gamma.astype(work).reshape(view) + beta.astype(work).reshape(view)).astype(x.dtype)
 
 
-__all__ = ["batch_moments", "batch_norm", "channel_axes", "group_norm", "l2_normalize",
+__all__ = ["batch_moments", "batch_norm", "batch_norm_training", "channel_axes", "group_norm", "l2_normalize",
            "layer_norm", "moving_update"]

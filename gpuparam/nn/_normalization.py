@@ -109,18 +109,13 @@ class _BatchNorm(Cell[Tensor]):
 
 def batch_norm_training(where: str, array: Array, moving_mean: Tensor, moving_variance: Tensor,
                         gamma: Array, beta: Array, momentum: float, eps: float) -> Array:
-    """Normalize ``array`` with its batch statistics and update the moving ones in place:
-    ``moving = (1 - momentum) * moving + momentum * batch``, the variance unbiased
-    (``n / (n - 1)``, as MindSpore's kernels and cuDNN do) while the batch itself is
-    normalized with the biased one."""
-    mean, variance, count = normalization.batch_moments(array)
-    if count < 2:
+    """Normalize ``array`` with its batch statistics and update the moving ones in place
+    (``normalization.batch_norm_training``'s rule)."""
+    if array.size // array.shape[1] < 2:
         raise ValueError(f"{where}: training needs more than one value per channel to "
                          f"compute a variance; got an input of shape {tuple(array.shape)}.")
-    out = normalization.batch_norm(array, mean, variance, gamma, beta, eps)
-    new_mean = normalization.moving_update(moving_mean._read(), mean, momentum)
-    new_var = normalization.moving_update(moving_variance._read(),
-                                          variance * (count / (count - 1)), momentum)
+    out, new_mean, new_var = normalization.batch_norm_training(
+        array, moving_mean._read(), moving_variance._read(), gamma, beta, momentum, eps)
     Assign()(moving_mean, Tensor._wrap(new_mean))
     Assign()(moving_variance, Tensor._wrap(new_var))
     return out

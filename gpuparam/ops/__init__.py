@@ -152,6 +152,13 @@ __all__ += ["ArgMaxWithValue", "ArgMinWithValue", "Argmax", "BroadcastTo", "Conc
 # ----------------------------------------------------------------------- end of ops-a
 
 
+# ---- norms (issue 18): functional batch normalization ----------------------------------------
+from ._batch_norm import batch_norm as batch_norm  # noqa: E402
+
+__all__ += ["batch_norm"]
+# ---- end norms ------------------------------------------------------------------------------
+
+
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
     raise missing_mindspore_name(__name__, name)
