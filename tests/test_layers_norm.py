@@ -36,11 +36,13 @@ def test_batchnorm2d_documented_output_and_parameters():
         "  [[0.999995 0.999995]", "   [0.999995 0.999995]]", "",
         "  [[0.999995 0.999995]", "   [0.999995 0.999995]]]]"])
     params = net.parameters_dict()
+    # MindSpore's registration order: moving statistics first (layers.json).
     assert [str(p) for p in params.values()] == [
-        "Parameter (name=gamma, shape=(3,), dtype=Float32, requires_grad=True)",
-        "Parameter (name=beta, shape=(3,), dtype=Float32, requires_grad=True)",
         "Parameter (name=mean, shape=(3,), dtype=Float32, requires_grad=False)",
-        "Parameter (name=variance, shape=(3,), dtype=Float32, requires_grad=False)"]
+        "Parameter (name=variance, shape=(3,), dtype=Float32, requires_grad=False)",
+        "Parameter (name=gamma, shape=(3,), dtype=Float32, requires_grad=True)",
+        "Parameter (name=beta, shape=(3,), dtype=Float32, requires_grad=True)"]
+    assert [p.name for p in net.get_parameters()] == ["mean", "variance", "gamma", "beta"]
     assert all(isinstance(p, Parameter) for p in params.values())
     assert net.moving_mean.asnumpy().tolist() == [0, 0, 0]
     assert net.moving_variance.asnumpy().tolist() == [1, 1, 1]

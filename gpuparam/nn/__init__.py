@@ -83,6 +83,22 @@ from ._recurrent_cells import (GRUCell as GRUCell, LSTMCell as LSTMCell,  # noqa
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
 # ---- end rnn ------------------------------------------------------------------------------
 
+# ---- norms (issue 18): normalization, pooling and convolution gaps, nn.layer ----------------
+from ._combined import Conv2dBnAct as Conv2dBnAct, DenseBnAct as DenseBnAct  # noqa: E402
+from ._conv import Conv1dTranspose as Conv1dTranspose  # noqa: E402
+from ._norm_groups import (GroupNorm as GroupNorm, InstanceNorm1d as InstanceNorm1d,  # noqa: E402
+                           InstanceNorm2d as InstanceNorm2d, InstanceNorm3d as InstanceNorm3d)
+from ._normalization import (BatchNorm3d as BatchNorm3d,  # noqa: E402
+                             SyncBatchNorm as SyncBatchNorm)
+from ._pooling import (AdaptiveAvgPool2d as AdaptiveAvgPool2d,  # noqa: E402
+                       AvgPool1d as AvgPool1d, MaxPool1d as MaxPool1d)
+from . import layer as layer  # noqa: E402
+
+__all__ += ["AdaptiveAvgPool2d", "AvgPool1d", "BatchNorm3d", "Conv1dTranspose", "Conv2dBnAct",
+            "DenseBnAct", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+            "MaxPool1d", "SyncBatchNorm", "layer"]
+# ---- end norms ------------------------------------------------------------------------------
+
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.

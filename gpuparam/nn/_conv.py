@@ -1,5 +1,5 @@
 """Every convolution layer: ``Conv1d``, ``Conv2d``, ``Conv3d`` and the transposed
-``Conv2dTranspose`` / ``Conv3dTranspose``.
+``Conv1dTranspose`` / ``Conv2dTranspose`` / ``Conv3dTranspose``.
 
 All of them run on the one N-d convolution (``ops.conv_nd``, every backend): ``Conv2d``
 and ``Conv3d`` through ``ConvolutionSpec``, ``Conv1d`` as a 2-D convolution of height 1,
@@ -331,4 +331,64 @@ class Conv3dTranspose(_ConvTransposeNd):
     _layout = "NCDHW"
 
 
-__all__ = ["Conv1d", "Conv2d", "Conv2dTranspose", "Conv3d", "Conv3dTranspose"]
+class Conv1dTranspose(_ConvTransposeNd):
+    """1-D transposed convolution (NCW), weight ``(in, out // group, 1, k)``.
+
+    As MindSpore's, it runs as a 2-D transposed convolution of height 1, so its weight
+    is 4-d (MindSpore checkpoints load into it) and ``kernel_size``, ``stride`` and
+    ``dilation`` are kept as ``(1, n)`` pairs, ``padding`` as ``(0, 0, left, right)``.
+
+    Args:
+        in_channels, out_channels: Channel counts.
+        kernel_size, stride, dilation: Ints.
+        pad_mode: ``'same'`` (default; output ``n * stride``), ``'valid'`` or ``'pad'``.
+        padding: With ``'pad'``: an int or ``(left, right)``, removed from the full output.
+        group: Groups; must divide both channel counts.
+        has_bias, weight_init, bias_init, dtype: As ``Conv2dTranspose``.
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import nn, Tensor
+        >>> net = nn.Conv1dTranspose(3, 64, 4, has_bias=False, weight_init='normal', pad_mode='pad')
+        >>> net(Tensor(np.ones([1, 3, 50], np.float32))).shape
+        (1, 64, 53)
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 pad_mode: str = "same", padding: Any = 0, dilation: Any = 1, group: int = 1,
+                 has_bias: bool = False, weight_init: Any = None, bias_init: Any = None,
+                 dtype: Any = float32) -> None:
+        where = "Conv1dTranspose"
+        kernel = _one_int(where, "kernel_size", kernel_size)
+        step = _one_int(where, "stride", stride)
+        spread = _one_int(where, "dilation", dilation)
+        if isinstance(padding, (tuple, list)) and len(padding) != 2:
+            raise value_error(where, "padding", padding, "an int >= 0 or a pair (left, right)")
+        left, right = pad_values(where, "padding", padding, 1)
+        check_pad_agrees(where, "padding", check_choice(where, "pad_mode", pad_mode, PAD_MODES),
+                         padding, (left, right))
+        if isinstance(weight_init, Tensor) and weight_init.ndim == 3:
+            weight_init = weight_init.expand_dims(2)
+        super().__init__(in_channels, out_channels, (1, kernel), (1, step), pad_mode,
+                         (0, 0, left, right), 0, (1, spread), group, has_bias, weight_init,
+                         bias_init, dtype)
+        self.kernel_size, self.stride, self.dilation = (1, kernel), (1, step), (1, spread)
+        self.padding = (0, 0, left, right)
+        self.group, self.pad_mode, self.data_format = self.spec.group, self.spec.pad_mode, "NCHW"
+        self.is_same, self.is_valid, self.is_pad = (self.pad_mode == m
+                                                    for m in ("same", "valid", "pad"))
+        self.weight_init, self.bias_init = weight_init, bias_init
+
+    def construct(self, x: Tensor) -> Tensor:
+        where = "Conv1dTranspose"
+        if isinstance(x, Tensor) and x.ndim != 3:
+            raise value_error(where, "x", tuple(x.shape),
+                              f"(N, in_channels={self.in_channels}, W), a 3-d input")
+        if not isinstance(x, Tensor):
+            raise type_error(where, "x", x, "a Tensor")
+        n, c, width = x.shape
+        out = super().construct(x.reshape((n, c, 1, width)))
+        return out.reshape((out.shape[0], out.shape[1], out.shape[3]))
+
+
+__all__ = ["Conv1d", "Conv1dTranspose", "Conv2d", "Conv2dTranspose", "Conv3d", "Conv3dTranspose"]

@@ -1,4 +1,5 @@
-"""``MaxPool2d`` and ``AvgPool2d`` (NCHW), on either backend.
+"""``MaxPool1d``/``MaxPool2d``, ``AvgPool1d``/``AvgPool2d`` and ``AdaptiveAvgPool2d``
+(NCHW), on either backend.
 
 Each pools by visiting the ``kh * kw`` kernel offsets and combining strided views of
 the (padded) input, so the work is ``kh * kw`` passes over the output and no window
@@ -15,7 +16,8 @@ import numpy as np
 
 from .. import _backend
 from .._backend import Array
-from .._errors import check_bool, check_choice, type_error, value_error
+from .._array_ops import pooling
+from .._errors import check_bool, check_choice, check_int, type_error, value_error
 from .._tensor import Tensor
 from ..ops.seam import output_size, pad_values, same_padding, spatial_tuple
 from ._cell import Cell
@@ -190,4 +192,185 @@ class AvgPool2d(_Pool2d):
         return Tensor._wrap(total.astype(views[0].dtype))
 
 
-__all__ = ["AvgPool2d", "MaxPool2d"]
+def _pool1d_args(where: str, kernel_size: Any, stride: Any, pad_mode: Any, padding: Any,
+                 ceil_mode: Any) -> tuple[int, int, str, tuple[int, int]]:
+    kernel = check_int(where, "kernel_size", kernel_size, minimum=1)
+    step = check_int(where, "stride", stride, minimum=1)
+    mode = check_choice(where, "pad_mode", pad_mode.lower() if isinstance(pad_mode, str)
+                        else pad_mode, ("valid", "same", "pad"))
+    if isinstance(padding, (tuple, list)) and len(padding) == 2:
+        pads = (check_int(where, "padding", padding[0], minimum=0),
+                check_int(where, "padding", padding[1], minimum=0))
+    else:
+        if isinstance(padding, (tuple, list)):
+            raise value_error(where, "padding", padding, "an int or a (left, right) pair")
+        pads = (check_int(where, "padding", padding, minimum=0),) * 2
+    if mode != "pad" and any(pads):
+        raise value_error(where, "padding", padding,
+                          f"0 when pad_mode is {pad_mode!r} (padding needs pad_mode='pad')")
+    if check_bool(where, "ceil_mode", ceil_mode):
+        raise NotImplementedError(f"{where}: ceil_mode=True is not supported; pad the input "
+                                  "(pad_mode='pad') to get the last window.")
+    return kernel, step, mode, pads
+
+
+class _Pool1d(Cell[Tensor]):
+    def _prepare(self, x: Tensor) -> tuple[Array, tuple[tuple[int, int]]]:
+        where = type(self).__name__
+        if not isinstance(x, Tensor):
+            raise type_error(where, "x", x, "a Tensor")
+        array = x._read()
+        if array.ndim not in (2, 3):
+            raise value_error(where, "x", tuple(array.shape), "an (N, C, L) or (C, L) input")
+        k, s = self.kernel_size[1], self.stride[1]
+        n = int(array.shape[-1])
+        pads = (same_padding(n, k, s, 1) if self._mode == "same"
+                else self._pads if self._mode == "pad" else (0, 0))
+        if pooling.pooled_size(n, k, s, 1, pads[0], pads[1], False) < 1:
+            raise value_error(where, "x", tuple(array.shape),
+                              f"a length of at least kernel_size={k} after padding")
+        return array, (pads,)
+
+
+class MaxPool1d(_Pool1d):
+    """1-D max pooling over ``(N, C, L)`` (or ``(C, L)``) inputs.
+
+    As MindSpore's, ``kernel_size`` and ``stride`` are kept as ``(1, k)`` and ``(1, s)``,
+    and ``pad_mode`` in capitals.
+
+    Args:
+        kernel_size, stride: Positive ints (default 1).
+        pad_mode: ``'valid'`` (default), ``'same'`` or ``'pad'``; padded elements never win.
+        padding: With ``'pad'``: an int or ``(left, right)``.
+        dilation: Must be 1; return_indices, ceil_mode: must be False
+            (NotImplementedError otherwise).
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import nn, Tensor
+        >>> pool = nn.MaxPool1d(kernel_size=2, stride=2)
+        >>> pool(Tensor(np.arange(6, dtype=np.float32).reshape(1, 1, 6))).asnumpy()
+        array([[[1., 3., 5.]]], dtype=float32)
+    """
+
+    def __init__(self, kernel_size: int = 1, stride: int = 1, pad_mode: str = "valid",
+                 padding: Any = 0, dilation: int = 1, return_indices: bool = False,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        where = "MaxPool1d"
+        k, s, self._mode, self._pads = _pool1d_args(where, kernel_size, stride, pad_mode,
+                                                    padding, ceil_mode)
+        if check_int(where, "dilation", dilation, minimum=1) != 1:
+            raise NotImplementedError("MaxPool1d: dilation other than 1 is not supported.")
+        if check_bool(where, "return_indices", return_indices):
+            raise NotImplementedError("MaxPool1d: return_indices=True is not supported.")
+        self.kernel_size, self.stride = (1, k), (1, s)
+        self.pad_mode = self._mode.upper()
+        self.return_indices = False
+        self.use_pad = self._mode == "pad"
+        self.format = "NCHW"
+
+    def construct(self, x: Tensor) -> Tensor:
+        if isinstance(x, Tensor) and (x.dtype.is_complex or x.dtype.name == "bool_"):
+            raise type_error("MaxPool1d", "x", x, f"a real tensor, not {x.dtype}")
+        array, pads = self._prepare(x)
+        return Tensor._wrap(pooling.pool(array, "max", (self.kernel_size[1],),
+                                         (self.stride[1],), (1,), pads))
+
+
+class AvgPool1d(_Pool1d):
+    """1-D average pooling over ``(N, C, L)`` (or ``(C, L)``) float inputs.
+
+    As MindSpore's, ``kernel_size`` and ``stride`` are kept as ``(1, k)`` and ``(1, s)``,
+    and ``pad_mode`` in capitals.
+
+    Args:
+        kernel_size, stride: Positive ints (default 1).
+        pad_mode: ``'valid'`` (default), ``'same'`` (padding left out of each average) or
+            ``'pad'``.
+        padding: With ``'pad'``: an int or ``(left, right)``.
+        count_include_pad: With ``'pad'``: whether padded zeros count in the divisor
+            (default True). ceil_mode: must be False.
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import nn, Tensor
+        >>> pool = nn.AvgPool1d(kernel_size=3, stride=1)
+        >>> pool(Tensor(np.arange(5, dtype=np.float32).reshape(1, 1, 5))).asnumpy()
+        array([[[1., 2., 3.]]], dtype=float32)
+    """
+
+    def __init__(self, kernel_size: int = 1, stride: int = 1, pad_mode: str = "valid",
+                 padding: Any = 0, ceil_mode: bool = False, count_include_pad: bool = True) -> None:
+        super().__init__()
+        where = "AvgPool1d"
+        k, s, self._mode, self._pads = _pool1d_args(where, kernel_size, stride, pad_mode,
+                                                    padding, ceil_mode)
+        self.count_include_pad = check_bool(where, "count_include_pad", count_include_pad)
+        self.kernel_size, self.stride = (1, k), (1, s)
+        self.pad_mode = self._mode.upper()
+        self.is_expand_3d = False
+        self.format = "NCHW"
+
+    def construct(self, x: Tensor) -> Tensor:
+        if isinstance(x, Tensor) and not (x.dtype.is_floating_point
+                                          and x.dtype.numpy_dtype.kind == "f"):
+            raise type_error("AvgPool1d", "x", x,
+                             f"a float16/32/64 tensor, not {x.dtype}; cast it with x.astype(...)")
+        array, pads = self._prepare(x)
+        if self._mode == "pad" and self.count_include_pad and any(pads[0]):
+            # Padded zeros count in the divisor: pad with real zeros first.
+            xp = _backend.get_array_module(array)
+            array = xp.pad(array, [(0, 0)] * (array.ndim - 1) + [pads[0]])
+            pads = ((0, 0),)
+        return Tensor._wrap(pooling.pool(array, "avg", (self.kernel_size[1],),
+                                         (self.stride[1],), (1,), pads))
+
+
+class AdaptiveAvgPool2d(Cell[Tensor]):
+    """Adaptive 2-D average pooling of ``(N, C, H, W)`` (or ``(C, H, W)``) float inputs
+    to ``output_size``: output bin ``i`` of ``n`` covers input rows
+    ``[floor(i H / n), ceil((i + 1) H / n))`` (columns alike).
+
+    Args:
+        output_size: An int, or an ``(h, w)`` pair whose entries may be None (keep that
+            input extent).
+
+    Example:
+        >>> import numpy as np
+        >>> from gpuparam import nn, Tensor
+        >>> pool = nn.AdaptiveAvgPool2d(1)
+        >>> pool(Tensor(np.arange(8, dtype=np.float32).reshape(1, 2, 2, 2))).asnumpy().ravel()
+        array([1.5, 5.5], dtype=float32)
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        where = "AdaptiveAvgPool2d"
+        pair = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+        if len(pair) != 2:
+            raise value_error(where, "output_size", output_size,
+                              "an int or an (h, w) pair of ints or None")
+        self._size = tuple(None if v is None else check_int(where, "output_size", v, minimum=1)
+                           for v in pair)
+        if isinstance(output_size, (tuple, list)) and all(v is None for v in output_size):
+            raise value_error(where, "output_size", output_size, "at least one int")
+        self.output_size = output_size
+
+    def construct(self, x: Tensor) -> Tensor:
+        where = "AdaptiveAvgPool2d"
+        if not isinstance(x, Tensor):
+            raise type_error(where, "x", x, "a Tensor")
+        if not (x.dtype.is_floating_point and x.dtype.numpy_dtype.kind == "f"):
+            raise type_error(where, "x", x, f"a float16/32/64 tensor, not {x.dtype}")
+        array = x._read()
+        if array.ndim not in (3, 4):
+            raise value_error(where, "x", tuple(array.shape), "an (N, C, H, W) or (C, H, W) input")
+        size = tuple(n if v is None else v for v, n in zip(self._size, array.shape[-2:]))
+        return Tensor._wrap(pooling.adaptive_avg_pool(array, size))
+
+    def extend_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+__all__ = ["AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d"]

@@ -217,6 +217,12 @@ __all__ += ["AssignAdd", "BatchMatMul", "CumSum", "LpNorm", "ReduceAll", "Reduce
             "randn", "sum", "uniform"]
 # ---- end ops ----
 
+# ---- norms (issue 18): functional batch normalization ----------------------------------------
+from ._batch_norm import batch_norm as batch_norm  # noqa: E402
+
+__all__ += ["batch_norm"]
+# ---- end norms ------------------------------------------------------------------------------
+
 
 def __getattr__(name: str) -> object:
     # A MindSpore name gpuparam does not provide: say so, and where the list is.
