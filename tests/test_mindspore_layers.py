@@ -18,6 +18,7 @@ exactly the absent classes, so providing a class puts it into the comparison.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,9 @@ ARRAYS = np.load(DATA / "layers_forward.npz")
 # Classes MindSpore records that gpuparam.nn leaves out (docs/porting.md lists them).
 NOT_PROVIDED = {
     "BiDense", "Conv2dThor", "DenseThor", "EmbeddingExt", "EmbeddingLookup",
-    "EmbeddingLookupThor", "EmbeddingThor", "GRU", "GRUCell", "LSTM", "LSTMCell",
-    "LayerNormExt", "Linear", "MultiFieldEmbeddingLookup", "MultiheadAttention", "PReLU",
-    "PReLUExt", "Pad", "RNN", "RNNCell", "Transformer", "TransformerDecoderLayer",
-    "TransformerEncoderLayer",
+    "EmbeddingLookupThor", "EmbeddingThor", "LayerNormExt", "Linear",
+    "MultiFieldEmbeddingLookup", "MultiheadAttention", "Transformer",
+    "TransformerDecoderLayer", "TransformerEncoderLayer",
 }
 
 # Where gpuparam differs from MindSpore's record on purpose or MindSpore's record is
@@ -67,7 +67,6 @@ ATTRIBUTE_GAPS: dict[str, set[str]] = {
                "padding", "stride"},
     "Conv3dTranspose": {"bias_init", "data_format", "dilation", "group", "kernel_size",
                         "pad_mode", "padding", "stride"},
-    "Dense": {"activation_flag"},
     "Dropout": {"keep_prob", "p"},
     "Embedding": {"dtype", "shp_flat"},
     "MaxPool2d": {"format", "kernel_size", "pad_mode", "padding", "return_indices", "stride",
@@ -76,12 +75,12 @@ ATTRIBUTE_GAPS: dict[str, set[str]] = {
 
 # Variants that need a name another branch is adding (nn's activation lookup grows with
 # the activations branch): xfail(strict), so they fail loudly once it lands.
-PENDING = {
-    "Dense/gelu_3d_input": "activation='gelu' needs nn.get_activation's 'gelu' (branch act)",
-}
+PENDING: dict[str, str] = {}
 
 # Attributes recorded with these types are implementation objects, not API.
-SKIPPED_TYPES = {"Primitive", "Cell", "Initializer", "Parameter", "Tensor", "function"}
+SKIPPED_TYPES = {"Primitive", "Cell", "Initializer", "Parameter", "ParameterTuple", "Tensor",
+                 "function"}
+RECURRENT = re.compile(r"^(LSTM|GRU|RNN)(Cell)?/")
 PLAIN_TYPES = {"bool", "int", "float", "str", "NoneType", "tuple", "list"}
 
 
@@ -146,7 +145,10 @@ def assert_close(got: np.ndarray, want: np.ndarray, what: str) -> None:
     assert got.shape == want.shape and got.dtype == want.dtype, (
         f"{what}: got {got.dtype}{list(got.shape)}, MindSpore {want.dtype}{list(want.shape)}")
     scale = max(1.0, float(np.abs(want.astype(np.float64)).max(initial=0.0)))
-    np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-6 * scale, err_msg=what)
+    # A recurrence compounds each step's rounding: MindSpore's own CPU and GPU kernels
+    # differ by up to 2e-5 there (tools/mindspore_layer_notes.md).
+    rtol, atol = (1e-4, 1e-5) if RECURRENT.search(what) else (2e-5, 2e-6)
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=atol * scale, err_msg=what)
 
 
 def test_not_provided_is_exactly_the_absent_classes():
@@ -199,7 +201,10 @@ def test_children(key):
 
 
 def _plain(value: Any, want_type: str) -> Any:
-    return list(value) if want_type in ("tuple", "list") else value
+    # The record is JSON: a tuple (at any depth, e.g. Pad's paddings) was written as a list.
+    if isinstance(value, (tuple, list)):
+        return [_plain(v, type(v).__name__) for v in value]
+    return value
 
 
 def attribute_problems(key: str) -> dict[str, str]:

@@ -8,7 +8,8 @@ from typing import Any
 
 from .._errors import check_bool, check_real, type_error
 from .._tensor import Tensor
-from ._activation import get_activation
+from ._activation import LeakyReLU
+from ._activation_lookup import lookup
 from ._cell import Cell
 from ._conv import Conv2d
 from ._dense import Dense
@@ -16,19 +17,14 @@ from ._normalization import BatchNorm1d, BatchNorm2d
 
 
 def _activation(where: str, activation: Any, alpha: Any) -> Cell | None:
-    # MindSpore builds 'leakyrelu' with ``alpha``; every other name ignores it. The names
-    # are those gpuparam's activation lookup knows (it grows with nn's activations).
+    # As MindSpore's combined layers: a name from nn.get_activation's table ('leakyrelu'
+    # built with ``alpha``; every other name ignores it), a Cell, or None.
     check_real(where, "alpha", alpha)
-    if isinstance(activation, str) and activation.lower() == "leakyrelu":
-        from . import _activation as activations  # the lookup another module may extend
-        leaky = getattr(activations, "LeakyReLU", None)
-        if leaky is None:
-            raise NotImplementedError(f"{where}: activation 'leakyrelu' needs nn.LeakyReLU, "
-                                      "which gpuparam does not provide yet.")
-        return leaky(alpha)
+    if activation == "leakyrelu":
+        return LeakyReLU(alpha)
     if activation is not None and not isinstance(activation, (str, Cell)):
         raise type_error(where, "activation", activation, "None, a name or a Cell")
-    return get_activation(where, activation)
+    return lookup(where, "activation", activation) if isinstance(activation, str) else activation
 
 
 class Conv2dBnAct(Cell[Tensor]):
