@@ -275,3 +275,25 @@ def test_nn_layer_path():
     assert nn.layer.GroupNorm is nn.GroupNorm and "Conv2dBnAct" in dir(nn.layer)
     with pytest.raises(AttributeError, match="gpuparam does not provide it"):
         nn.layer.NoSuchLayer  # noqa: B018
+
+
+def test_layer_norm_primitive_attribute_serves_subclasses_as_in_mindcv_convnext():
+    """mindcv's ConvNextLayerNorm subclasses nn.LayerNorm and calls
+    ``self.layer_norm(x, self.gamma, self.beta)`` on channels-first input."""
+
+    class ChannelsFirstLayerNorm(nn.LayerNorm):
+        def construct(self, x):
+            y, _, _ = self.layer_norm(ops.transpose(x, (0, 2, 3, 1)), self.gamma, self.beta)
+            return ops.transpose(y, (0, 3, 1, 2))
+
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 4, 3, 3))
+    norm = ChannelsFirstLayerNorm((4,), epsilon=1e-6)
+    norm.gamma.set_data(Tensor(rng.standard_normal(4).astype(np.float32)))
+    got = norm(Tensor(x.astype(np.float32))).asnumpy()
+    mean = x.mean(axis=1, keepdims=True)
+    var = x.var(axis=1, keepdims=True)
+    want = (x - mean) / np.sqrt(var + 1e-6) * norm.gamma.asnumpy().reshape(1, 4, 1, 1)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    assert norm.layer_norm.epsilon == 1e-6 and [n for n, _ in norm.parameters_and_names()] == [
+        "gamma", "beta"]

@@ -18,7 +18,7 @@ from .._backend import Array
 from .._dtype import float32
 from .._errors import check_bool, check_int, check_real, type_error, value_error
 from .._tensor import Tensor
-from ..ops import Assign
+from ..ops import Assign, LayerNorm as _LayerNormPrim
 from ._cell import Cell
 from ._inputs import layer_dtype, layer_input
 from ._weights import make_parameter
@@ -297,6 +297,10 @@ class LayerNorm(Cell[Tensor]):
                                     self.normalized_shape, self.dtype, name="gamma")
         self.beta = make_parameter(where, "beta_init", beta_init, None,
                                    self.normalized_shape, self.dtype, name="beta")
+        # MindSpore's attribute: subclasses in model files (mindcv's ConvNextLayerNorm) call
+        # ``y, mean, var = self.layer_norm(x, self.gamma, self.beta)`` in their construct.
+        self.layer_norm = _LayerNormPrim(self.begin_norm_axis, self.begin_params_axis,
+                                         self.epsilon)
 
     def construct(self, x: Tensor) -> Tensor:
         where = "LayerNorm"
