@@ -267,6 +267,24 @@ class Parameter(Tensor):
         clone._materialized_lazily = False
         return clone
 
+    def value(self) -> Tensor:
+        """The parameter's current value as a plain Tensor (MindSpore's ``value()``, which
+        model files return from ``construct``): a view of the same buffer, no copy, its
+        reads ordered as reads of the parameter. A later ``set_data`` or in-place write to
+        the parameter is seen through it (MindSpore's graph ``Load`` is a snapshot; in
+        PyNative code the difference does not arise unless the parameter is written
+        between this call and the use of the result).
+
+        Example:
+            >>> import numpy as np
+            >>> from gpuparam import Parameter, Tensor
+            >>> p = Parameter(Tensor(np.ones(3, np.float32)), name="w")
+            >>> v = p.value()
+            >>> type(v).__name__, v.asnumpy().tolist()
+            ('Tensor', [1.0, 1.0, 1.0])
+        """
+        return self._view(self._read())
+
     def copy(self) -> Parameter:  # type: ignore[override]
         """Return a copy that is a Parameter (``clone()``: same name, flags and values)."""
         return self.clone()

@@ -440,3 +440,13 @@ def test_init_data_without_index_on_a_shard_raises():
 def test_init_data_twice_on_a_whole_parameter_is_still_self():
     p = Parameter(initializer("ones", [2, 2]), name="w")
     assert p.init_data() is p and p.init_data() is p
+
+
+def test_parameter_value_is_a_tensor_view_of_the_current_data():
+    """Transformer's embedding returns ``self.embedding_table.value()`` from construct."""
+    p = Parameter(initializer("normal", (2, 3)), name="table")
+    v = p.value()
+    assert type(v) is Tensor and not p.has_init  # reading the value materializes it
+    np.testing.assert_array_equal(v.asnumpy(), p.asnumpy())
+    p[0, 0] = 5.0  # an in-place write to the parameter is seen through the view
+    assert v.asnumpy()[0, 0] == 5.0

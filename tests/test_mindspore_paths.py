@@ -158,3 +158,10 @@ def test_c_expression_tensor():
     assert isinstance(Tensor(1.0), Tensor_) and issubclass(gpuparam.Parameter, Tensor_)
     assert Tensor_([[]] * 2, gpuparam.int64).shape == (2, 0)
     assert gpuparam._c_expression.Tensor is Tensor_ and gpuparam._checkparam.GE == 6
+
+
+def test_nn_cell_module_path():
+    """TextCNN writes ``from mindspore.nn.cell import Cell``."""
+    from gpuparam import nn
+    from gpuparam.nn.cell import Cell
+    assert Cell is nn.Cell
