@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import type_error
 
@@ -52,6 +52,11 @@ class Primitive:
         self.name = name
         self.attrs: dict[str, Any] = {}
         self.init_attrs: dict[str, Any] = {"name": name}
+
+    if TYPE_CHECKING:
+        # Attributes come from add_prim_attr (and prim_attr_register) at run time, by
+        # name; the type checker sees them as Any rather than as missing.
+        def __getattr__(self, name: str) -> Any: ...
 
     def add_prim_attr(self, name: str, value: Any) -> Primitive:
         """Set attribute ``name`` (also readable as ``self.<name>``); returns ``self``."""
